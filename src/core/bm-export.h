@@ -1,0 +1,48 @@
+/* bm-export.h: diagrams (PNG, SVG, PDF) and data (GraphML, CSV)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bm-map.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BM_EXPORT_BRIDGEMAP,
+  BM_EXPORT_PNG,
+  BM_EXPORT_SVG,
+  BM_EXPORT_PDF,
+  BM_EXPORT_GRAPHML,
+  BM_EXPORT_CSV,
+} BmExportFormat;
+
+/* The format from a file name's extension (case-insensitive); FALSE when
+ * the extension is not one Bridgemap writes. */
+gboolean bm_export_format_from_path (const char *path, BmExportFormat *format);
+
+typedef struct
+{
+  double   scale;        /* PNG pixels per map unit; default 2 */
+  gboolean show_gaps;    /* draw the gap overlay (default TRUE) */
+  /* Out: set when the PNG had to be written at a smaller scale */
+  double   used_scale;
+} BmExportOptions;
+
+void     bm_export_options_init (BmExportOptions *options);
+
+/* Writes @map to @file in @format, through the safe save path.  For CSV
+ * the ties go beside it ("map.csv" → "map-ties.csv").  @display_name names
+ * the output file in error messages.  The map is not changed (actors
+ * without a position are placed for drawing only). */
+gboolean bm_export_file (BmMap                 *map,
+                         GFile                 *file,
+                         const char            *display_name,
+                         BmExportFormat         format,
+                         BmExportOptions       *options,
+                         GError               **error);
+
+G_END_DECLS
