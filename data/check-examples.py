@@ -44,8 +44,7 @@ def check(ok, name, detail=''):
     print(f'{"ok" if ok else "not ok"} {n} - {name}')
     if not ok:
         failures += 1
-        for line in detail.splitlines():
-            print(f'# {line}')
+        print(f'{name}: {detail}', file=sys.stderr)
 
 
 print(f'1..{4 * len(examples)}')
