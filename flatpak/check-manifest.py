@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 path, app_id = sys.argv[1], sys.argv[2]
 problems = []
@@ -47,8 +48,11 @@ if modules:
 builder = shutil.which('flatpak-builder')
 if builder:
     env = dict(os.environ, G_DEBUG='fatal-warnings')
-    result = subprocess.run([builder, '--show-manifest', path], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # flatpak-builder leaves a state folder in its working directory
+    with tempfile.TemporaryDirectory() as scratch:
+        result = subprocess.run([builder, '--show-manifest', os.path.abspath(path)],
+                                env=env, cwd=scratch, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
     expect(result.returncode == 0,
            f'flatpak-builder --show-manifest failed ({result.returncode}): {result.stderr.strip()}')
 else:
