@@ -52,10 +52,14 @@ BmMap *bm_map_load_file      (GFile       *file,
 GBytes *bm_map_serialize     (BmMap *map);
 
 /* Serialise, then write atomically and durably: temporary file in the same
- * folder, fsync, rename.  A symbolic link is followed and its target
- * replaced; the target's permission bits are kept (new files get 0644 less
- * nothing: set explicitly).  On failure the old file is byte-identical and
- * @error says why, naming @display_name. */
+ * folder, fsync, rename.  A symbolic link (or a chain of them) is followed
+ * and its target replaced, the link kept.  An existing file keeps its
+ * permission bits exactly, whatever the umask (and, when saving as root, its
+ * owner); a new file gets 0644 narrowed by the umask, like any new file.  An
+ * existing file we may not write is refused.  Only local files (with a
+ * path).  On failure the old file is byte-identical and @error
+ * (BM_MAP_ERROR_WRITE) says why in one line, "FILE: cannot save: REASON",
+ * FILE being @display_name (the path when NULL). */
 gboolean bm_map_save_file    (BmMap       *map,
                               GFile       *file,
                               const char  *display_name,
