@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bm-edit.h"
+#include "bm-generate.h"
 
 static BmMap *
 sample_map (void)
@@ -788,10 +789,12 @@ static void
 test_random_steps (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (20240501);
-  g_autoptr(BmMap) map = random_map (60, 120, 7);
+  g_autoptr(BmMap) map = bm_generate_map (60, 120, 7);
   g_autoptr(BmHistory) history = bm_history_new (map);
   g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func (g_object_unref);
   guint changes = 0;
+
+  assert_map_consistent (map);
 
   g_ptr_array_add (states, bm_map_copy (map));
   for (guint i = 0; i < 400; i++)
