@@ -24,11 +24,17 @@ typedef enum
  * the extension is not one Bridgemap writes. */
 gboolean bm_export_format_from_path (const char *path, BmExportFormat *format);
 
+/* The name of the ties file that goes beside a CSV export: "-ties" before
+ * the extension of the last component ("out/map.csv" → "out/map-ties.csv",
+ * "map" → "map-ties").  Works on paths and display names alike. */
+char    *bm_export_ties_name (const char *name);
+
 typedef struct
 {
   double   scale;        /* PNG pixels per map unit; default 2 */
   gboolean show_gaps;    /* draw the gap overlay (default TRUE) */
-  /* Out: set when the PNG had to be written at a smaller scale */
+  /* Out: the scale the PNG was written at; smaller than @scale when the
+   * image would have been more than 32767 pixels on a side */
   double   used_scale;
 } BmExportOptions;
 

@@ -1,0 +1,768 @@
+/* bm-export.c: diagrams (PNG, SVG, PDF) and data (GraphML, CSV)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every export is built in memory and then written with
+ * bm_write_file_safely(), so an existing file is replaced only once the
+ * new one is complete on disk, and a failed export leaves it untouched.
+ *
+ * Actors without a stored position are drawn, and their coordinates
+ * exported, where bm_layout_positions() places them; the map itself is
+ * never changed.
+ *
+ * CSV and formula injection: a spreadsheet may treat a cell starting with
+ * "=", "+", "-" or "@" as a formula.  The CSV files are a faithful copy of
+ * the map's data for other tools (R, pandas, databases) and RFC 4180 has
+ * no such notion, so values are written exactly as they are, never
+ * prefixed or altered; whoever opens a CSV from an untrusted map in a
+ * spreadsheet should import it as text.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+
+#include "bm-analysis.h"
+#include "bm-export.h"
+#include "bm-map-io.h"
+#include "bm-render.h"
+
+/* cairo image surfaces hold at most this many pixels on a side */
+#define MAX_IMAGE_SIDE 32767
+
+/* Acrobat and most PDF readers refuse pages larger than 200 inches
+ * (14,400 points) on a side: a larger diagram is shrunk onto such a page
+ * (it is vector art, so nothing is lost). */
+#define MAX_PDF_SIDE 14400.0
+
+#define GRAPHML_NS "http://graphml.graphdrawing.org/xmlns"
+
+/* ---- names ------------------------------------------------------------- */
+
+static const struct
+{
+  const char     *extension;
+  BmExportFormat  format;
+} extensions[] = {
+  { "bridgemap", BM_EXPORT_BRIDGEMAP },
+  { "png", BM_EXPORT_PNG },
+  { "svg", BM_EXPORT_SVG },
+  { "pdf", BM_EXPORT_PDF },
+  { "graphml", BM_EXPORT_GRAPHML },
+  { "csv", BM_EXPORT_CSV },
+};
+
+/* The offset of the extension's dot in @path's last component, or -1 */
+static gssize
+extension_offset (const char *path)
+{
+  const char *base = strrchr (path, '/');
+  const char *dot;
+
+#ifdef G_OS_WIN32
+  {
+    const char *bs = strrchr (path, '\\');
+    if (bs != NULL && (base == NULL || bs > base))
+      base = bs;
+  }
+#endif
+  base = base != NULL ? base + 1 : path;
+  dot = strrchr (base, '.');
+  return dot != NULL ? dot - path : -1;
+}
+
+gboolean
+bm_export_format_from_path (const char     *path,
+                            BmExportFormat *format)
+{
+  gssize dot;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  dot = extension_offset (path);
+  if (dot < 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (extensions); i++)
+    if (g_ascii_strcasecmp (path + dot + 1, extensions[i].extension) == 0)
+      {
+        if (format != NULL)
+          *format = extensions[i].format;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+char *
+bm_export_ties_name (const char *name)
+{
+  gssize dot;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  dot = extension_offset (name);
+  if (dot < 0)
+    return g_strconcat (name, "-ties", NULL);
+  return g_strdup_printf ("%.*s-ties%s", (int) dot, name, name + dot);
+}
+
+void
+bm_export_options_init (BmExportOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  options->scale = 2;
+  options->show_gaps = TRUE;
+  options->used_scale = options->scale;
+}
+
+static void
+set_export_error (GError     **error,
+                  const char  *display_name,
+                  const char  *reason)
+{
+  g_set_error (error, BM_MAP_ERROR, BM_MAP_ERROR_WRITE,
+               /* Translators: "FILE: cannot export: REASON" */
+               _("%s: cannot export: %s"), display_name, reason);
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+/* A coordinate as the file format writes it: rounded to 0.01, "%.2f" in
+ * the C locale, trailing zeros and point removed, -0 written 0 */
+static void
+format_coordinate (char   *buf,
+                   gsize   size,
+                   double  v)
+{
+  gsize len;
+
+  if (!isfinite (v))
+    v = 0;
+  g_ascii_formatd (buf, size, "%.2f", bm_round_position (v));
+  len = strlen (buf);
+  if (strchr (buf, '.') != NULL)
+    {
+      while (len > 0 && buf[len - 1] == '0')
+        buf[--len] = '\0';
+      if (len > 0 && buf[len - 1] == '.')
+        buf[--len] = '\0';
+    }
+  if (strcmp (buf, "-0") == 0)
+    strcpy (buf, "0");
+}
+
+static const char *
+party_name (BmMap         *map,
+            const BmActor *actor)
+{
+  const BmParty *party;
+
+  if (actor->party == NULL)
+    return NULL;
+  party = bm_map_lookup_party (map, actor->party);
+  return party != NULL ? party->name : NULL;
+}
+
+/* ---- CSV (RFC 4180) ------------------------------------------------------ */
+
+static void
+csv_field (GString    *out,
+           gboolean    first,
+           const char *value)
+{
+  if (!first)
+    g_string_append_c (out, ',');
+  if (value == NULL)
+    return;
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, value);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+csv_end_row (GString *out)
+{
+  g_string_append (out, "\r\n");
+}
+
+#define UTF8_BOM "\xEF\xBB\xBF"
+
+static GString *
+csv_actors (BmMap         *map,
+            const BmPoint *positions)
+{
+  guint n = bm_map_get_n_actors (map);
+  GString *out = g_string_sized_new (128 + n * 96);
+
+  g_string_append (out, UTF8_BOM "id,name,kind,party,party_name,level,track,sector,influence,x,y,note\r\n");
+  for (guint i = 0; i < n; i++)
+    {
+      const BmActor *a = bm_map_get_actor (map, i);
+      char influence[16], x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_snprintf (influence, sizeof influence, "%d", a->influence);
+      format_coordinate (x, sizeof x, positions[i].x);
+      format_coordinate (y, sizeof y, positions[i].y);
+
+      csv_field (out, TRUE, a->id);
+      csv_field (out, FALSE, a->name);
+      csv_field (out, FALSE, bm_actor_kind_to_string (a->kind));
+      csv_field (out, FALSE, a->party);
+      csv_field (out, FALSE, party_name (map, a));
+      csv_field (out, FALSE, bm_level_to_string (a->level));
+      csv_field (out, FALSE, bm_track_to_string (a->track));
+      csv_field (out, FALSE, bm_sector_to_string (a->sector));
+      csv_field (out, FALSE, influence);
+      csv_field (out, FALSE, x);
+      csv_field (out, FALSE, y);
+      csv_field (out, FALSE, a->note);
+      csv_end_row (out);
+    }
+  return out;
+}
+
+static GString *
+csv_ties (BmMap *map)
+{
+  guint n = bm_map_get_n_ties (map);
+  GString *out = g_string_sized_new (128 + n * 48);
+
+  g_string_append (out, UTF8_BOM "id,from,to,kind,strength,directed,note\r\n");
+  for (guint i = 0; i < n; i++)
+    {
+      const BmTie *t = bm_map_get_tie (map, i);
+      char strength[16];
+
+      g_snprintf (strength, sizeof strength, "%d", t->strength);
+      csv_field (out, TRUE, t->id);
+      csv_field (out, FALSE, t->from);
+      csv_field (out, FALSE, t->to);
+      csv_field (out, FALSE, bm_tie_kind_to_string (t->kind));
+      csv_field (out, FALSE, strength);
+      csv_field (out, FALSE, bm_tie_kind_is_directed (t->kind) ? "true" : "false");
+      csv_field (out, FALSE, t->note);
+      csv_end_row (out);
+    }
+  return out;
+}
+
+/* Before writing the first of two files, check that the second can be
+ * written too, so that the usual mistakes (a folder of that name, a
+ * read-only file) leave both files as they were */
+static gboolean
+check_target (GFile       *file,
+              const char  *display_name,
+              GError     **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  GStatBuf st;
+
+  if (path == NULL || g_stat (path, &st) != 0)
+    return TRUE;   /* a new file: the write itself reports what goes wrong */
+  if (S_ISDIR (st.st_mode))
+    {
+      set_export_error (error, display_name, _("it is a folder"));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      set_export_error (error, display_name, _("it is not a regular file"));
+      return FALSE;
+    }
+  if (g_access (path, W_OK) != 0)
+    {
+      set_export_error (error, display_name, _("permission denied"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+export_csv (BmMap       *map,
+            GFile       *file,
+            const char  *display_name,
+            GError     **error)
+{
+  g_autofree BmPoint *positions = bm_layout_positions_array (map);
+  g_autoptr(GString) actors = csv_actors (map, positions);
+  g_autoptr(GString) ties = csv_ties (map);
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *ties_basename = bm_export_ties_name (basename);
+  g_autofree char *ties_display_name = bm_export_ties_name (display_name);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autoptr(GFile) ties_file = NULL;
+
+  if (parent == NULL)
+    {
+      set_export_error (error, display_name, _("it is not a file name"));
+      return FALSE;
+    }
+  ties_file = g_file_get_child (parent, ties_basename);
+
+  /* Both are complete in memory before either is written */
+  return check_target (file, display_name, error) &&
+         check_target (ties_file, ties_display_name, error) &&
+         bm_write_file_safely (file, display_name, actors->str, actors->len, error) &&
+         bm_write_file_safely (ties_file, ties_display_name, ties->str, ties->len, error);
+}
+
+/* ---- GraphML ------------------------------------------------------------- */
+
+/* Characters XML 1.0 cannot hold at all; the model should never contain
+ * them, but an export must stay well-formed whatever it is given */
+static gboolean
+is_xml_char (gunichar c)
+{
+  return c == 0x9 || c == 0xA || c == 0xD ||
+         (c >= 0x20 && c <= 0xD7FF) ||
+         (c >= 0xE000 && c <= 0xFFFD) ||
+         (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+static void
+xml_escape (GString    *out,
+            const char *str,
+            gboolean    in_attribute)
+{
+  for (const char *p = str; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      switch (c)
+        {
+        case '&': g_string_append (out, "&amp;"); break;
+        case '<': g_string_append (out, "&lt;"); break;
+        case '>': g_string_append (out, "&gt;"); break;
+        case '\r': g_string_append (out, "&#13;"); break;
+        case '"':
+          g_string_append (out, in_attribute ? "&quot;" : "\"");
+          break;
+        case '\t':
+          g_string_append (out, in_attribute ? "&#9;" : "\t");
+          break;
+        case '\n':
+          g_string_append (out, in_attribute ? "&#10;" : "\n");
+          break;
+        default:
+          if (is_xml_char (c))
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+          break;
+        }
+    }
+}
+
+static void
+graphml_data (GString    *out,
+              const char *key,
+              const char *value)
+{
+  if (value == NULL)
+    return;
+  g_string_append (out, "      <data key=\"");
+  g_string_append (out, key);
+  g_string_append (out, "\">");
+  xml_escape (out, value, FALSE);
+  g_string_append (out, "</data>\n");
+}
+
+/* The data keys.  Ids equal the attribute names, except that GraphML key
+ * ids must be unique in the document: the ties' "kind" and "note" get the
+ * ids "edge_kind" and "edge_note" (their attr.name is still "kind" and
+ * "note", which is what tools show and networkx uses). */
+static const struct
+{
+  const char *id;
+  const char *domain;
+  const char *name;
+  const char *type;
+} graphml_keys[] = {
+  { "name", "node", "name", "string" },
+  { "kind", "node", "kind", "string" },
+  { "party", "node", "party", "string" },
+  { "party_name", "node", "party_name", "string" },
+  { "level", "node", "level", "string" },
+  { "track", "node", "track", "string" },
+  { "sector", "node", "sector", "string" },
+  { "influence", "node", "influence", "int" },
+  { "x", "node", "x", "double" },
+  { "y", "node", "y", "double" },
+  { "note", "node", "note", "string" },
+  { "edge_kind", "edge", "kind", "string" },
+  { "strength", "edge", "strength", "int" },
+  { "directed", "edge", "directed", "boolean" },
+  { "edge_note", "edge", "note", "string" },
+};
+
+static GString *
+graphml_document (BmMap         *map,
+                  const BmPoint *positions)
+{
+  guint n_actors = bm_map_get_n_actors (map);
+  guint n_ties = bm_map_get_n_ties (map);
+  GString *out = g_string_sized_new (2048 + n_actors * 400 + n_ties * 200);
+
+  g_string_append (out,
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<graphml xmlns=\"" GRAPHML_NS "\""
+                   " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+                   " xsi:schemaLocation=\"" GRAPHML_NS " " GRAPHML_NS "/1.0/graphml.xsd\">\n");
+  for (guint i = 0; i < G_N_ELEMENTS (graphml_keys); i++)
+    g_string_append_printf (out,
+                            "  <key id=\"%s\" for=\"%s\" attr.name=\"%s\" attr.type=\"%s\"/>\n",
+                            graphml_keys[i].id, graphml_keys[i].domain,
+                            graphml_keys[i].name, graphml_keys[i].type);
+  g_string_append (out, "  <graph id=\"G\" edgedefault=\"undirected\">\n");
+
+  for (guint i = 0; i < n_actors; i++)
+    {
+      const BmActor *a = bm_map_get_actor (map, i);
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append (out, "    <node id=\"");
+      xml_escape (out, a->id, TRUE);
+      g_string_append (out, "\">\n");
+      graphml_data (out, "name", a->name);
+      graphml_data (out, "kind", bm_actor_kind_to_string (a->kind));
+      graphml_data (out, "party", a->party);
+      graphml_data (out, "party_name", party_name (map, a));
+      graphml_data (out, "level", bm_level_to_string (a->level));
+      graphml_data (out, "track", bm_track_to_string (a->track));
+      graphml_data (out, "sector", bm_sector_to_string (a->sector));
+      g_snprintf (number, sizeof number, "%d", a->influence);
+      graphml_data (out, "influence", number);
+      format_coordinate (number, sizeof number, positions[i].x);
+      graphml_data (out, "x", number);
+      format_coordinate (number, sizeof number, positions[i].y);
+      graphml_data (out, "y", number);
+      graphml_data (out, "note", a->note);
+      g_string_append (out, "    </node>\n");
+    }
+
+  for (guint i = 0; i < n_ties; i++)
+    {
+      const BmTie *t = bm_map_get_tie (map, i);
+      char number[16];
+
+      /* Directed kinds keep source = from, target = to; the edge carries
+       * no "directed" attribute (it would make the graph mixed, which
+       * several readers refuse): the "directed" data says it instead. */
+      g_string_append (out, "    <edge id=\"");
+      xml_escape (out, t->id, TRUE);
+      g_string_append (out, "\" source=\"");
+      xml_escape (out, t->from, TRUE);
+      g_string_append (out, "\" target=\"");
+      xml_escape (out, t->to, TRUE);
+      g_string_append (out, "\">\n");
+      graphml_data (out, "edge_kind", bm_tie_kind_to_string (t->kind));
+      g_snprintf (number, sizeof number, "%d", t->strength);
+      graphml_data (out, "strength", number);
+      graphml_data (out, "directed", bm_tie_kind_is_directed (t->kind) ? "true" : "false");
+      graphml_data (out, "edge_note", t->note);
+      g_string_append (out, "    </edge>\n");
+    }
+
+  g_string_append (out, "  </graph>\n</graphml>\n");
+  return out;
+}
+
+static gboolean
+export_graphml (BmMap       *map,
+                GFile       *file,
+                const char  *display_name,
+                GError     **error)
+{
+  g_autofree BmPoint *positions = bm_layout_positions_array (map);
+  g_autoptr(GString) doc = graphml_document (map, positions);
+
+  return bm_write_file_safely (file, display_name, doc->str, doc->len, error);
+}
+
+/* ---- diagrams ------------------------------------------------------------ */
+
+static cairo_status_t
+append_to_byte_array (void                *closure,
+                      const unsigned char *data,
+                      unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+typedef struct
+{
+  BmRenderOptions render;
+  BmRect          extents;
+  GHashTable     *positions;
+  BmAnalysis     *analysis;
+} Diagram;
+
+static void
+diagram_init (Diagram         *d,
+              BmMap           *map,
+              BmExportOptions *options)
+{
+  bm_render_options_init (&d->render);
+  d->positions = bm_layout_positions (map);
+  d->render.positions = d->positions;
+  d->analysis = NULL;
+  if (options->show_gaps)
+    {
+      d->analysis = bm_analysis_new (map);
+      d->render.analysis = d->analysis;
+    }
+  else
+    d->render.flags &= ~BM_RENDER_GAPS;
+  bm_render_get_extents (map, &d->render, &d->extents);
+  if (!(d->extents.width > 0) || !(d->extents.height > 0))
+    {
+      d->extents.width = MAX (d->extents.width, 1);
+      d->extents.height = MAX (d->extents.height, 1);
+    }
+}
+
+static void
+diagram_clear (Diagram *d)
+{
+  g_clear_pointer (&d->positions, g_hash_table_unref);
+  g_clear_pointer (&d->analysis, bm_analysis_free);
+}
+
+/* Paint white under the drawing, then draw @map with map units scaled
+ * by @scale and the content's corner at the origin */
+static void
+diagram_draw (Diagram *d,
+              BmMap   *map,
+              cairo_t *cr,
+              double   scale)
+{
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_restore (cr);
+
+  cairo_save (cr);
+  cairo_scale (cr, scale, scale);
+  cairo_translate (cr, -d->extents.x, -d->extents.y);
+  bm_render_draw (cr, map, &d->render);
+  cairo_restore (cr);
+}
+
+static int
+pixels_for (double units,
+            double scale)
+{
+  return (int) MAX (1, ceil (units * scale - 1e-6));
+}
+
+/* The largest scale ≤ @scale at which both sides fit in a cairo image */
+static double
+fitting_scale (double width,
+               double height,
+               double scale)
+{
+  double s = scale;
+
+  if (pixels_for (width, s) <= MAX_IMAGE_SIDE && pixels_for (height, s) <= MAX_IMAGE_SIDE)
+    return s;
+  s = MIN (MAX_IMAGE_SIDE / width, MAX_IMAGE_SIDE / height);
+  /* Guard against rounding up past the limit */
+  while (pixels_for (width, s) > MAX_IMAGE_SIDE || pixels_for (height, s) > MAX_IMAGE_SIDE)
+    s = nextafter (s, 0);
+  return s;
+}
+
+static gboolean
+check_surface (cairo_surface_t  *surface,
+               const char       *display_name,
+               GError          **error)
+{
+  cairo_status_t status = cairo_surface_status (surface);
+
+  if (status == CAIRO_STATUS_SUCCESS)
+    return TRUE;
+  if (status == CAIRO_STATUS_NO_MEMORY || status == CAIRO_STATUS_INVALID_SIZE)
+    set_export_error (error, display_name,
+                      _("the image is too large for this computer's memory; "
+                        "choose a smaller scale"));
+  else
+    set_export_error (error, display_name, cairo_status_to_string (status));
+  return FALSE;
+}
+
+static gboolean
+render_png (BmMap            *map,
+            BmExportOptions  *options,
+            const char       *display_name,
+            GByteArray       *out,
+            GError          **error)
+{
+  Diagram d;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double scale;
+  int width, height;
+  gboolean ok;
+
+  diagram_init (&d, map, options);
+  scale = fitting_scale (d.extents.width, d.extents.height, options->scale);
+  options->used_scale = scale;
+  width = pixels_for (d.extents.width, scale);
+  height = pixels_for (d.extents.height, scale);
+  d.render.pixels_per_unit = scale;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  ok = check_surface (surface, display_name, error);
+  if (ok)
+    {
+      cr = cairo_create (surface);
+      diagram_draw (&d, map, cr, scale);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      ok = check_surface (surface, display_name, error) &&
+           cairo_surface_write_to_png_stream (surface, append_to_byte_array, out) == CAIRO_STATUS_SUCCESS;
+      if (!ok && (error == NULL || *error == NULL))
+        set_export_error (error, display_name, _("the image could not be encoded"));
+    }
+  cairo_surface_destroy (surface);
+  diagram_clear (&d);
+  return ok;
+}
+
+static gboolean
+render_vector (BmMap            *map,
+               BmExportFormat    format,
+               BmExportOptions  *options,
+               const char       *display_name,
+               GByteArray       *out,
+               GError          **error)
+{
+  Diagram d;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double scale = 1;
+  gboolean ok;
+
+  diagram_init (&d, map, options);
+  d.render.pixels_per_unit = 0;   /* print: keep every detail */
+
+  if (format == BM_EXPORT_PDF)
+    {
+      const char *title = bm_map_get_title (map);
+
+      scale = MIN (1.0, MAX_PDF_SIDE / MAX (d.extents.width, d.extents.height));
+      surface = cairo_pdf_surface_create_for_stream (append_to_byte_array, out,
+                                                     d.extents.width * scale,
+                                                     d.extents.height * scale);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
+                                      title != NULL ? title : _("Bridgemap diagram"));
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Bridgemap");
+    }
+  else
+    {
+      /* One map unit is one SVG pixel */
+      surface = cairo_svg_surface_create_for_stream (append_to_byte_array, out,
+                                                     d.extents.width,
+                                                     d.extents.height);
+      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
+    }
+
+  cr = cairo_create (surface);
+  diagram_draw (&d, map, cr, scale);
+  ok = cairo_status (cr) == CAIRO_STATUS_SUCCESS;
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  if (ok)
+    ok = check_surface (surface, display_name, error);
+  else
+    set_export_error (error, display_name, _("the drawing could not be completed"));
+  cairo_surface_destroy (surface);
+  diagram_clear (&d);
+  return ok;
+}
+
+static gboolean
+export_diagram (BmMap            *map,
+                GFile            *file,
+                const char       *display_name,
+                BmExportFormat    format,
+                BmExportOptions  *options,
+                GError          **error)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  gboolean ok;
+
+  if (format == BM_EXPORT_PNG)
+    ok = render_png (map, options, display_name, out, error);
+  else
+    ok = render_vector (map, format, options, display_name, out, error);
+  if (!ok)
+    return FALSE;
+  return bm_write_file_safely (file, display_name, out->data, out->len, error);
+}
+
+/* ---- entry point --------------------------------------------------------- */
+
+gboolean
+bm_export_file (BmMap            *map,
+                GFile            *file,
+                const char       *display_name,
+                BmExportFormat    format,
+                BmExportOptions  *options,
+                GError          **error)
+{
+  BmExportOptions defaults;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (BM_IS_MAP (map), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (options == NULL)
+    {
+      bm_export_options_init (&defaults);
+      options = &defaults;
+    }
+  if (!(options->scale > 0) || !isfinite (options->scale))
+    options->scale = 2;
+  options->used_scale = options->scale;
+
+  if (display_name == NULL)
+    {
+      path = g_file_get_parse_name (file);
+      display_name = path;
+    }
+
+  switch (format)
+    {
+    case BM_EXPORT_BRIDGEMAP:
+      return bm_map_save_file (map, file, display_name, error);
+    case BM_EXPORT_CSV:
+      return export_csv (map, file, display_name, error);
+    case BM_EXPORT_GRAPHML:
+      return export_graphml (map, file, display_name, error);
+    case BM_EXPORT_PNG:
+    case BM_EXPORT_SVG:
+    case BM_EXPORT_PDF:
+      return export_diagram (map, file, display_name, format, options, error);
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
