@@ -16,7 +16,9 @@
  *   - no actor names a party that does not exist.
  *
  * Id arrays are NULL-terminated; NULL means empty.  Ids that don't exist are
- * skipped.
+ * skipped.  Ids are only read during the call; keep your own copies between
+ * calls (an item's strings, actor->id included, are freed when the item is
+ * replaced by an edit or an undo).
  */
 #pragma once
 
