@@ -9,7 +9,6 @@
 #define PENDING(ret, fn, args, val) \
   __attribute__((weak)) ret fn args { g_critical ("%s is not written yet", G_STRFUNC); return val; }
 
-PENDING (BmMap *, bm_map_load_file, (GFile *f, const char *n, GError **e), NULL)
 PENDING (BmAnalysis *, bm_analysis_new, (BmMap *m), NULL)
 PENDING (char *, bm_analysis_to_json, (BmAnalysis *a), g_strdup (""))
 PENDING (char *, bm_analysis_to_text, (BmAnalysis *a), g_strdup (""))
