@@ -462,6 +462,14 @@ bm_history_dispose (GObject *object)
 
   if (self->map != NULL)
     {
+      /* A group left open would hold the map's batch open for ever */
+      if (self->depth > 0)
+        {
+          g_critical ("%s: a history group was never ended", G_STRFUNC);
+          self->depth = 0;
+          g_clear_pointer (&self->open, command_free);
+          bm_map_end_batch (self->map);
+        }
       for (guint i = 0; i < G_N_ELEMENTS (self->map_handlers); i++)
         g_clear_signal_handler (&self->map_handlers[i], self->map);
       g_clear_object (&self->map);
