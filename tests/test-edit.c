@@ -9,6 +9,7 @@
 
 #include "bm-edit.h"
 #include "bm-generate.h"
+#include "bm-map-io.h"
 
 static BmMap *
 sample_map (void)
@@ -783,6 +784,21 @@ random_edit (BmHistory *history, GRand *rand)
     }
 }
 
+/* What the editor leaves reloads from its file as the same map */
+static void
+assert_reloads_identically (BmMap *map)
+{
+  g_autoptr(GBytes) bytes = bm_map_serialize (map);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmMap) reloaded = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  reloaded = bm_map_load_from_data (data, length, "edited.bridgemap", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (bm_map_equal (map, reloaded));
+}
+
 /* Every step, undone one by one, gives back each earlier map exactly; redone
  * one by one, each later map */
 static void
@@ -807,6 +823,8 @@ test_random_steps (void)
       assert_map_consistent (map);
       if (changed)
         {
+          if (i % 10 == 0)
+            assert_reloads_identically (map);
           changes++;
           g_assert_false (bm_map_equal (map, previous));
           g_ptr_array_add (states, bm_map_copy (map));
@@ -863,6 +881,7 @@ test_random_with_coalescing (void)
             }
           assert_map_consistent (map);
         }
+      assert_reloads_identically (map);
       final = bm_map_copy (map);
       while (bm_history_undo (history))
         ;
