@@ -125,10 +125,40 @@ map_insert (BmMap *map, ItemKind kind, int index, gpointer item)
     }
 }
 
+/* TRUE when @b differs from @a at most by its position, and has one */
+static gboolean
+actor_only_moved (const BmActor *a, const BmActor *b)
+{
+  BmActor shallow;
+
+  if (!b->has_position)
+    return FALSE;
+  shallow = *b;
+  shallow.has_position = a->has_position;
+  shallow.x = a->x;
+  shallow.y = a->y;
+  return bm_actor_equal (a, &shallow);
+}
+
 /* Takes @item */
 static void
 map_replace (BmMap *map, ItemKind kind, gpointer item)
 {
+  if (kind == ITEM_ACTOR)
+    {
+      const BmActor *old = bm_map_lookup_actor (map, ((BmActor *) item)->id);
+
+      /* Drags and arrangements only move actors: moving in place is much
+       * cheaper than replacing, which searches the model order */
+      if (old != NULL && actor_only_moved (old, item))
+        {
+          BmActor *actor = item;
+          bm_map_move_actor (map, actor->id, actor->x, actor->y);
+          bm_actor_free (actor);
+          return;
+        }
+    }
+
   switch (kind)
     {
     case ITEM_PARTY: bm_map_replace_party (map, item); break;
