@@ -448,6 +448,48 @@ test_foreign_change (void)
 }
 
 static void
+retitle_on_tie_removed (BmMap *map, const char *id, gpointer user_data)
+{
+  BmHistory *history = user_data;
+  g_autofree char *title = g_strconcat ("without ", id, NULL);
+
+  bm_history_set_title (history, title);
+}
+
+/* A handler that edits through the history while a step is recorded joins
+ * that step, and the history survives it */
+static void
+test_edit_from_handler (void)
+{
+  g_autoptr(BmMap) map = sample_map ();
+  g_autoptr(BmHistory) history = bm_history_new (map);
+  g_autoptr(BmMap) before = bm_map_copy (map);
+  g_autoptr(BmMap) after = NULL;
+  gulong handler;
+
+  handler = g_signal_connect (map, "tie-removed", G_CALLBACK (retitle_on_tie_removed), history);
+  g_assert_true (bm_history_remove_actor (history, "b"));   /* three ties go first */
+  g_assert_cmpuint (bm_history_get_n_undo (history), ==, 1);
+  g_assert_cmpstr (bm_map_get_title (map), ==, "without t1");
+  after = bm_map_copy (map);
+  g_signal_handler_disconnect (map, handler);
+  assert_round_trip (history, before, after);
+
+  /* during an undo, such edits are refused and the history stays whole */
+  handler = g_signal_connect (map, "tie-removed", G_CALLBACK (retitle_on_tie_removed), history);
+  g_assert_true (bm_history_undo (history));
+  for (int i = 0; i < 3; i++)   /* once per tie removed */
+    g_test_expect_message ("Bridgemap", G_LOG_LEVEL_CRITICAL, "*while an undo or redo*");
+  g_assert_true (bm_history_redo (history));
+  g_test_assert_expected_messages ();
+  g_signal_handler_disconnect (map, handler);
+  g_assert_true (bm_map_equal (map, after));
+  g_assert_cmpuint (bm_history_get_n_undo (history), ==, 1);
+  g_assert_true (bm_history_undo (history));
+  g_assert_true (bm_map_equal (map, before));
+}
+
+static void
 test_clear (void)
 {
   g_autoptr(BmMap) map = sample_map ();
@@ -494,6 +536,7 @@ main (int argc, char **argv)
   g_test_add_func ("/history/saved-state-not-coalesced", test_saved_state_not_coalesced);
   g_test_add_func ("/history/properties", test_properties);
   g_test_add_func ("/history/foreign-change", test_foreign_change);
+  g_test_add_func ("/history/edit-from-handler", test_edit_from_handler);
   g_test_add_func ("/history/clear", test_clear);
   g_test_add_func ("/history/lifetime", test_history_outlives_nothing);
 

@@ -316,7 +316,8 @@ struct _BmHistory
   Command *open;         /* the step being recorded */
   guint depth;
 
-  gboolean applying;     /* our own changes: don't count them as foreign */
+  guint applying;        /* depth of our own changes: not foreign */
+  gboolean replaying;    /* inside an undo or redo */
   gboolean coalesce_broken;
   guint coalesce_window_ms;
   guint64 next_serial;
@@ -445,7 +446,7 @@ forget_everything (BmHistory *self)
 static void
 on_foreign_change (BmHistory *self)
 {
-  if (self->applying)
+  if (self->applying > 0)
     return;
   g_warning ("The map was changed outside its undo history; the history is cleared");
   forget_everything (self);
@@ -671,14 +672,16 @@ apply_op (BmHistory *self, const Op *op, gboolean forward)
 static void
 apply_command (BmHistory *self, const Command *cmd, gboolean forward)
 {
-  self->applying = TRUE;
+  self->applying++;
+  self->replaying = TRUE;
   if (forward)
     for (guint i = 0; i < cmd->ops->len; i++)
       apply_op (self, g_ptr_array_index (cmd->ops, i), TRUE);
   else
     for (guint i = cmd->ops->len; i > 0; i--)
       apply_op (self, g_ptr_array_index (cmd->ops, i - 1), FALSE);
-  self->applying = FALSE;
+  self->replaying = FALSE;
+  self->applying--;
 }
 
 gboolean
@@ -702,6 +705,7 @@ bm_history_undo (BmHistory *self)
 
   g_return_val_if_fail (BM_IS_HISTORY (self), FALSE);
   g_return_val_if_fail (self->depth == 0, FALSE);
+  g_return_val_if_fail (!self->replaying, FALSE);
 
   if (self->undo->len == 0)
     return FALSE;
@@ -722,6 +726,7 @@ bm_history_redo (BmHistory *self)
 
   g_return_val_if_fail (BM_IS_HISTORY (self), FALSE);
   g_return_val_if_fail (self->depth == 0, FALSE);
+  g_return_val_if_fail (!self->replaying, FALSE);
 
   if (self->redo->len == 0)
     return FALSE;
@@ -1016,13 +1021,13 @@ static void
 edit_begin (BmHistory *self, const char *label)
 {
   bm_history_begin_group (self, label);
-  self->applying = TRUE;
+  self->applying++;
 }
 
 static void
 edit_end (BmHistory *self)
 {
-  self->applying = FALSE;
+  self->applying--;
   bm_history_end_group (self);
 }
 
@@ -1037,12 +1042,29 @@ record (BmHistory *self, Op *op)
   self->change_count++;
 }
 
+/* A signal handler that edits while an undo or redo is being applied would
+ * record into a history that is being walked: refuse */
+static gboolean
+refuse_while_replaying (BmHistory *self)
+{
+  if (!self->replaying)
+    return FALSE;
+  g_critical ("Edits made while an undo or redo is applied are not recorded; "
+              "make them after bm_history_undo() or bm_history_redo() returns");
+  return TRUE;
+}
+
 static void
 record_insert (BmHistory *self, ItemKind kind, int index, gpointer item)
 {
   guint n = map_count (self->map, kind);
   Op *op;
 
+  if (refuse_while_replaying (self))
+    {
+      item_free (kind, item);
+      return;
+    }
   g_return_if_fail (!bm_map_has_id (self->map, item_id (kind, item)));
 
   if (index < 0 || (guint) index > n)
@@ -1062,6 +1084,11 @@ record_replace (BmHistory *self, ItemKind kind, gpointer item)
   gconstpointer old = map_lookup (self->map, kind, item_id (kind, item));
   Op *op;
 
+  if (refuse_while_replaying (self))
+    {
+      item_free (kind, item);
+      return;
+    }
   if (old == NULL)
     {
       g_critical ("%s: no item \"%s\" to replace", G_STRFUNC, item_id (kind, item));
@@ -1088,7 +1115,7 @@ record_remove (BmHistory *self, ItemKind kind, const char *id)
   gconstpointer old = id ? map_lookup (self->map, kind, id) : NULL;
   Op *op;
 
-  if (old == NULL)
+  if (old == NULL || refuse_while_replaying (self))
     return FALSE;
   op = g_new0 (Op, 1);
   op->type = OP_REMOVE;
@@ -1240,6 +1267,8 @@ record_meta (BmHistory *self, OpType type, const char *value)
   const char *old;
   Op *op;
 
+  if (refuse_while_replaying (self))
+    return;
   if (value != NULL && value[0] == '\0')
     value = NULL;
   old = type == OP_TITLE ? bm_map_get_title (self->map) : bm_map_get_description (self->map);
