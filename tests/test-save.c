@@ -1186,6 +1186,25 @@ test_save_killed (void)
           }
     }
   g_test_message ("after %u kills: %u times map A, %u times map B", rounds, seen_a, seen_b);
+
+  /* each round found one of the two documents, byte for byte: both open
+   * as the maps they were saved from, and so does the file left now */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(BmMap) loaded = bm_map_load_file (file, "map.bridgemap", &error);
+    g_autoptr(BmMap) loaded_a = bm_map_load_from_data (g_bytes_get_data (bytes_a, NULL),
+                                                       g_bytes_get_size (bytes_a), "a",
+                                                       NULL, &error);
+    g_autoptr(BmMap) loaded_b = bm_map_load_from_data (g_bytes_get_data (bytes_b, NULL),
+                                                       g_bytes_get_size (bytes_b), "b",
+                                                       NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (loaded);
+    g_assert_true (bm_map_equal (loaded_a, map_a));
+    g_assert_true (bm_map_equal (loaded_b, map_b));
+    g_assert_true (bm_map_equal (loaded, map_a) || bm_map_equal (loaded, map_b));
+  }
   rm_rf (dir);
 }
 
