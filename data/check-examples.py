@@ -62,9 +62,12 @@ with tempfile.TemporaryDirectory() as tmp:
         if result.returncode == 0 and os.path.exists(out):
             with open(path, 'rb') as a, open(out, 'rb') as b:
                 same = a.read() == b.read()
-        check(same, f'{base}: saving it again gives the same bytes',
-              result.stderr.decode(errors='replace')
-              or 'the saved file differs: the example is not in canonical form')
+        if result.returncode != 0 or not os.path.exists(out):
+            detail = (f'--export failed with status {result.returncode}: '
+                      f'{result.stderr.decode(errors="replace")}')
+        else:
+            detail = 'the saved file differs: the example is not in canonical form'
+        check(same, f'{base}: saving it again gives the same bytes', detail)
 
         result = run('--analyze', '--json', path)
         try:
