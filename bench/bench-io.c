@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib/gstdio.h>
 
@@ -52,6 +53,62 @@ static double
 now_ms (void)
 {
   return g_get_monotonic_time () / 1000.0;
+}
+
+/* CPU time of this process (user + system): steadier than the wall clock
+ * when other programs share the machine */
+static double
+cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+typedef struct
+{
+  GArray *wall;
+  GArray *cpu;
+  double  wall0, cpu0;
+} Timer;
+
+static void
+timer_init (Timer *t)
+{
+  t->wall = g_array_new (FALSE, FALSE, sizeof (double));
+  t->cpu = g_array_new (FALSE, FALSE, sizeof (double));
+}
+
+static void
+timer_clear (Timer *t)
+{
+  g_array_unref (t->wall);
+  g_array_unref (t->cpu);
+}
+
+static inline void
+timer_start (Timer *t)
+{
+  t->wall0 = now_ms ();
+  t->cpu0 = cpu_ms ();
+}
+
+static inline void
+timer_stop (Timer *t)
+{
+  double wall = now_ms () - t->wall0;
+  double cpu = cpu_ms () - t->cpu0;
+
+  g_array_append_val (t->wall, wall);
+  g_array_append_val (t->cpu, cpu);
+}
+
+static void
+print_timer (const char *what, Timer *t, const char *comment)
+{
+  printf ("  %-18s %8.1f ms   (cpu %7.1f ms)%s%s\n", what, median (t->wall), median (t->cpu),
+          comment ? "   " : "", comment ? comment : "");
 }
 
 /* Peak resident set size of this process in MB, from /proc/self/status */
@@ -124,13 +181,9 @@ main (int argc, char *argv[])
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *child_out = NULL;
-  g_autoptr(GArray) t_gen = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) t_ser = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) t_load_mem = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) t_load_file = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) t_save = g_array_new (FALSE, FALSE, sizeof (double));
+  Timer t_gen, t_ser, t_load_mem, t_load_file, t_save;
   double child_load = -1, child_save = -1, child_peak = -1;
-  double load_save;
+  double load_save, load_save_cpu;
   const char *data;
   gsize length;
   int status;
@@ -144,21 +197,26 @@ main (int argc, char *argv[])
   if (peak_file != NULL)
     return run_peak (peak_file);
   runs = MAX (runs, 1);
+  timer_init (&t_gen);
+  timer_init (&t_ser);
+  timer_init (&t_load_mem);
+  timer_init (&t_load_file);
+  timer_init (&t_save);
 
   for (int r = 0; r < 3; r++)
     {
-      double t0 = now_ms ();
       g_clear_object (&map);
+      timer_start (&t_gen);
       map = bm_generate_map (n_actors, n_ties, seed);
-      g_array_append_vals (t_gen, (double[]) { now_ms () - t0 }, 1);
+      timer_stop (&t_gen);
     }
 
   for (int r = 0; r < runs; r++)
     {
-      double t0 = now_ms ();
       g_clear_pointer (&bytes, g_bytes_unref);
+      timer_start (&t_ser);
       bytes = bm_map_serialize (map);
-      g_array_append_vals (t_ser, (double[]) { now_ms () - t0 }, 1);
+      timer_stop (&t_ser);
     }
   data = g_bytes_get_data (bytes, &length);
 
@@ -168,27 +226,31 @@ main (int argc, char *argv[])
 
   for (int r = 0; r < runs; r++)
     {
-      double t0 = now_ms ();
+      timer_start (&t_save);
       save_file_or_die (map, path);
-      g_array_append_vals (t_save, (double[]) { now_ms () - t0 }, 1);
+      timer_stop (&t_save);
     }
 
   for (int r = 0; r < runs; r++)
     {
-      double t0 = now_ms ();
-      g_autoptr(BmMap) loaded = bm_map_load_from_data (data, length, "bench", NULL, &error);
+      g_autoptr(BmMap) loaded = NULL;
+
+      timer_start (&t_load_mem);
+      loaded = bm_map_load_from_data (data, length, "bench", NULL, &error);
 
       g_assert_no_error (error);
-      g_array_append_vals (t_load_mem, (double[]) { now_ms () - t0 }, 1);
+      timer_stop (&t_load_mem);
       if (r == 0 && !bm_map_equal (loaded, map))
         g_error ("the loaded map differs from the generated one");
     }
 
   for (int r = 0; r < runs; r++)
     {
-      double t0 = now_ms ();
-      g_autoptr(BmMap) loaded = load_file_or_die (path);
-      g_array_append_vals (t_load_file, (double[]) { now_ms () - t0 }, 1);
+      g_autoptr(BmMap) loaded = NULL;
+
+      timer_start (&t_load_file);
+      loaded = load_file_or_die (path);
+      timer_stop (&t_load_file);
     }
 
   /* Peak memory of load + save in a fresh process */
@@ -209,16 +271,18 @@ main (int argc, char *argv[])
     g_clear_error (&error);
   }
 
-  load_save = median (t_load_file) + median (t_save);
+  load_save = median (t_load_file.wall) + median (t_save.wall);
+  load_save_cpu = median (t_load_file.cpu) + median (t_save.cpu);
 
   printf ("Bridgemap I/O benchmark: %d actors, %d ties, seed %d, %.1f MB file, median of %d runs\n",
           n_actors, n_ties, seed, length / 1e6, runs);
-  printf ("  generate            %8.1f ms\n", median (t_gen));
-  printf ("  serialise           %8.1f ms\n", median (t_ser));
-  printf ("  save to file        %8.1f ms   (serialise + write + fsync + rename)\n", median (t_save));
-  printf ("  load from memory    %8.1f ms\n", median (t_load_mem));
-  printf ("  load from file      %8.1f ms\n", median (t_load_file));
-  printf ("  load + save         %8.1f ms   goal < %.0f ms: %s\n", load_save, GOAL_LOAD_SAVE_MS,
+  print_timer ("generate", &t_gen, NULL);
+  print_timer ("serialise", &t_ser, NULL);
+  print_timer ("save to file", &t_save, "serialise + write + fsync + rename");
+  print_timer ("load from memory", &t_load_mem, NULL);
+  print_timer ("load from file", &t_load_file, NULL);
+  printf ("  %-18s %8.1f ms   (cpu %7.1f ms)   goal < %.0f ms: %s\n", "load + save",
+          load_save, load_save_cpu, GOAL_LOAD_SAVE_MS,
           load_save < GOAL_LOAD_SAVE_MS ? "met" : "MISSED");
   if (child_peak >= 0)
     printf ("  peak memory         %8.1f MB   (fresh process: load %.1f ms + save %.1f ms) "
@@ -228,6 +292,21 @@ main (int argc, char *argv[])
     printf ("  peak memory         not measured\n");
   printf ("  (this process, generation included: peak %.1f MB)\n", peak_rss_mb ());
 
+  {
+    double load_avg = -1;
+    g_autofree char *loadavg = NULL;
+
+    if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
+      load_avg = g_ascii_strtod (loadavg, NULL);
+    printf ("  (%u processors, load average %.2f: wall-clock times grow when the machine is busy)\n",
+            g_get_num_processors (), load_avg);
+  }
+
+  timer_clear (&t_gen);
+  timer_clear (&t_ser);
+  timer_clear (&t_load_mem);
+  timer_clear (&t_load_file);
+  timer_clear (&t_save);
   g_unlink (path);
   g_rmdir (dir);
   return 0;
