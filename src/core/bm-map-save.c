@@ -26,15 +26,6 @@
 
 #include "bm-map-io.h"
 
-/* The error domain belongs to the loader (bm-map-load.c).  This weak copy,
- * with the same name, lets the writer link on its own; wherever the loader
- * is linked in, its definition is the one used. */
-__attribute__((weak)) GQuark
-bm_map_error_quark (void)
-{
-  return g_quark_from_static_string ("bm-map-error-quark");
-}
-
 /* ---- escaping ------------------------------------------------------------ */
 
 /* A character XML 1.0 cannot hold at all, not even as a reference: C0
