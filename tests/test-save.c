@@ -800,6 +800,36 @@ test_save_permissions (void)
   rm_rf (dir);
 }
 
+/* Saving as root keeps the owner of the file (an administrator fixing a
+ * user's map must not take it away from them) */
+static void
+test_save_owner (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BmMap) map = bm_generate_map (5, 5, 1);
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("only root can save a file owned by someone else");
+      return;
+    }
+  dir = make_tmp_dir ();
+  path = g_build_filename (dir, "theirs.bridgemap", NULL);
+  g_assert_true (g_file_set_contents (path, "old", -1, NULL));
+  g_assert_cmpint (chown (path, 65534, 65534), ==, 0);
+  g_assert_cmpint (g_chmod (path, 0604), ==, 0);
+  g_assert_true (save_path (map, path, "theirs.bridgemap", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_uid, ==, 65534);
+  g_assert_cmpuint (st.st_gid, ==, 65534);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0604);
+  rm_rf (dir);
+}
+
 /* Saving through a link writes the file it points to and keeps the link,
  * along a chain of links, relative ones relative to their own folder. */
 static void
@@ -1231,6 +1261,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/save/generate/pinned", test_generator_pinned);
   g_test_add_func ("/save/file/new-and-replace", test_save_new_and_replace);
   g_test_add_func ("/save/file/permissions", test_save_permissions);
+  g_test_add_func ("/save/file/owner", test_save_owner);
   g_test_add_func ("/save/file/symlink", test_save_symlink);
   g_test_add_func ("/save/file/symlink-loop", test_save_symlink_loop);
   g_test_add_func ("/save/file/errors", test_save_errors);

@@ -735,7 +735,8 @@ bm_write_file_safely (GFile       *file,
       /* The temporary file was created through open(), so the umask may
        * have narrowed the bits: set them exactly.  Keep the owner too where
        * we may (as root); a failure there only leaves us the owner. */
-      if ((geteuid () == 0) && chown (target, st.st_uid, st.st_gid) != 0)
+      if (geteuid () == 0 && (st.st_uid != 0 || st.st_gid != getegid ()) &&
+          chown (target, st.st_uid, st.st_gid) != 0)
         g_debug ("Could not keep the owner of %s: %s", target, g_strerror (errno));
       if (g_chmod (target, mode) != 0)
         g_warning ("Could not keep the permissions of %s: %s", target, g_strerror (errno));
