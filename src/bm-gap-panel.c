@@ -309,6 +309,12 @@ bm_gap_panel_dispose (GObject *object)
   BmGapPanel *self = BM_GAP_PANEL (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_GAP_PANEL);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
   g_clear_object (&self->map);
   self->analysis = NULL;
   g_clear_pointer (&self->active_key, g_free);

@@ -661,9 +661,11 @@ on_actor_combo_changed (AdwComboRow *row,
       else
         {
           /* "New Party…": put the choice back until the party exists */
+          g_autofree char *actor_id = g_strdup (id);
+
           self->applying = FALSE;
           refresh (self);
-          bm_inspector_new_party (self, id);
+          bm_inspector_new_party (self, actor_id);
         }
     }
   self->applying = FALSE;
@@ -951,6 +953,12 @@ bm_inspector_dispose (GObject *object)
 
   bm_inspector_set_document (self, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_INSPECTOR);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
   G_OBJECT_CLASS (bm_inspector_parent_class)->dispose (object);
 }
 
