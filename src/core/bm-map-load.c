@@ -133,6 +133,11 @@ static void
 add_problem (Loader *self, int line, char *message)
 {
   BmProblem *problem = g_new0 (BmProblem, 1);
+
+  /* one line per problem, whatever the file holds */
+  for (char *p = message; *p; p++)
+    if ((guchar) *p < 0x20)
+      *p = ' ';
   problem->line = line > 0 ? line : 0;
   problem->message = message;
   g_ptr_array_add (self->problems, problem);
@@ -243,9 +248,9 @@ unprefixed_attr (Loader *self, xmlNodePtr node, const char *name)
   return attr != NULL && attr->ns == NULL ? attr_value (self, attr) : NULL;
 }
 
-/* A short quotation of some text for a message */
+/* A quotation of at most @max characters of some text, on one line */
 static char *
-excerpt (const char *text)
+excerpt_long (const char *text, guint max)
 {
   g_autofree char *valid = g_utf8_make_valid (text, -1);
   GString *out = g_string_new (NULL);
@@ -254,10 +259,10 @@ excerpt (const char *text)
 
   while (*p && is_xml_space (*p))
     p++;
-  for (; *p && n < 30; p = g_utf8_next_char (p), n++)
+  for (; *p && n < max; p = g_utf8_next_char (p), n++)
     {
       gunichar c = g_utf8_get_char (p);
-      if (c == '\n' || c == '\r' || c == '\t')
+      if (g_unichar_iscntrl (c))
         c = ' ';
       g_string_append_unichar (out, c);
     }
@@ -265,6 +270,41 @@ excerpt (const char *text)
     g_string_truncate (out, out->len - 1);
   if (*p)
     g_string_append (out, "…");
+  return g_string_free (out, FALSE);
+}
+
+/* A short quotation of some text for a message */
+static char *
+excerpt (const char *text)
+{
+  return excerpt_long (text, 30);
+}
+
+/* A value as a message shows it: exactly, but on one line and not too
+ * long (control characters as character references).  Valid until the
+ * load ends. */
+static const char *
+shown (Loader *self, const char *value)
+{
+  GString *out;
+  const char *p;
+  guint n = 0;
+
+  if (value == NULL)
+    return NULL;
+  out = g_string_new (NULL);
+  for (p = value; *p && n < 60; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029)
+        g_string_append_printf (out, "&#%u;", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  if (*p)
+    g_string_append (out, "…");
+  g_ptr_array_add (self->strings, out->str);
   return g_string_free (out, FALSE);
 }
 
@@ -787,7 +827,7 @@ register_id (Loader *self, const char *id, int line, IdKind kind, const char *su
       problem (self, line,
                _("duplicate id \"%s\": the %s on line %d already has it; "
                  "ids must be unique in the file"),
-               id, id_kind_name (first_kind), first_line);
+               shown (self, id), id_kind_name (first_kind), first_line);
       return FALSE;
     }
   g_hash_table_insert (self->ids, (gpointer) id, pack_id (line, kind));
@@ -808,7 +848,7 @@ resolve_refs (Loader *self)
     {
       PendingRef *ref = &g_array_index (self->refs, PendingRef, i);
       g_autofree char *subject = item_subject (ref->kind == REF_PARTY ? "actor" : "tie",
-                                               ref->owner);
+                                               shown (self, ref->owner));
       gpointer found = g_hash_table_lookup (self->ids, ref->target);
       IdKind want = ref->kind == REF_PARTY ? ID_PARTY : ID_ACTOR;
       int line = 0;
@@ -827,18 +867,18 @@ resolve_refs (Loader *self)
             case REF_PARTY:
               problem (self, ref->line,
                        _("%s belongs to \"%s\", which is not a party but the %s on line %d"),
-                       subject, ref->target, what, line);
+                       subject, shown (self, ref->target), what, line);
               break;
             case REF_FROM:
               problem (self, ref->line,
                        _("%s comes from \"%s\", which is not an actor but the %s on line %d"),
-                       subject, ref->target, what, line);
+                       subject, shown (self, ref->target), what, line);
               break;
             case REF_TO:
             default:
               problem (self, ref->line,
                        _("%s points to \"%s\", which is not an actor but the %s on line %d"),
-                       subject, ref->target, what, line);
+                       subject, shown (self, ref->target), what, line);
               break;
             }
           continue;
@@ -848,16 +888,16 @@ resolve_refs (Loader *self)
         {
         case REF_PARTY:
           problem (self, ref->line, _("%s belongs to a party \"%s\" that does not exist"),
-                   subject, ref->target);
+                   subject, shown (self, ref->target));
           break;
         case REF_FROM:
           problem (self, ref->line, _("%s comes from an actor \"%s\" that does not exist"),
-                   subject, ref->target);
+                   subject, shown (self, ref->target));
           break;
         case REF_TO:
         default:
           problem (self, ref->line, _("%s points to an actor \"%s\" that does not exist"),
-                   subject, ref->target);
+                   subject, shown (self, ref->target));
           break;
         }
     }
@@ -886,10 +926,10 @@ bad_enum (Loader            *self,
     problem (self, line,
              _("%s has %s=\"%s\", which is not allowed (did you mean \"%s\"?); "
                "the values allowed are %s"),
-             subject, attribute, value, guess, list);
+             subject, attribute, shown (self, value), guess, list);
   else
     problem (self, line, _("%s has %s=\"%s\", which is not allowed; the values allowed are %s"),
-             subject, attribute, value, list);
+             subject, attribute, shown (self, value), list);
 }
 
 /* Fills a NULL-terminated list with the file tokens of an enumeration */
@@ -917,7 +957,7 @@ parse_digit (Loader     *self,
     }
   problem (self, line,
            _("%s has %s=\"%s\"; it must be a single digit from 1 to %d"),
-           subject, attribute, value, max);
+           subject, attribute, shown (self, value), max);
   return FALSE;
 }
 
@@ -939,7 +979,7 @@ parse_color (Loader *self, int line, const char *subject, const char *value, gui
       problem (self, line,
                _("%s has color=\"%s\"; a color is written as # and six hexadecimal digits, "
                  "like \"#b03a2e\""),
-               subject, value);
+               subject, shown (self, value));
       return FALSE;
     }
   *out = color;
@@ -994,7 +1034,7 @@ parse_coordinate (Loader     *self,
       problem (self, line,
                _("%s has %s=\"%s\", which is not a number as Bridgemap writes them "
                  "(digits with an optional \"-\", \".\" and exponent, like \"-12.5\")"),
-               subject, attribute, value);
+               subject, attribute, shown (self, value));
       return FALSE;
     }
   errno = 0;
@@ -1006,7 +1046,7 @@ parse_coordinate (Loader     *self,
       problem (self, line,
                _("%s has %s=\"%s\", which is out of range; coordinates lie between "
                  "-1000000000 and 1000000000"),
-               subject, attribute, value);
+               subject, attribute, shown (self, value));
       return FALSE;
     }
   *out = v;
@@ -1047,7 +1087,7 @@ load_party (Loader *self, xmlNodePtr node)
   int line = node_line (node);
   gboolean id_ok;
 
-  subject = item_subject ("party", unprefixed_attr (self, node, "id"));
+  subject = item_subject ("party", shown (self, unprefixed_attr (self, node, "id")));
   collect_attributes (self, node, subject, allowed, values, &party->extra);
   collect_ns_decls (self, node, &party->extra);
 
@@ -1114,7 +1154,7 @@ load_actor (Loader *self, xmlNodePtr node)
   double x = 0, y = 0;
   gboolean x_ok = FALSE, y_ok = FALSE;
 
-  subject = item_subject ("actor", unprefixed_attr (self, node, "id"));
+  subject = item_subject ("actor", shown (self, unprefixed_attr (self, node, "id")));
   collect_attributes (self, node, subject, allowed, values, &actor->extra);
   collect_ns_decls (self, node, &actor->extra);
 
@@ -1222,7 +1262,7 @@ load_tie (Loader *self, xmlNodePtr node)
   int line = node_line (node);
   gboolean id_ok;
 
-  subject = item_subject ("tie", unprefixed_attr (self, node, "id"));
+  subject = item_subject ("tie", shown (self, unprefixed_attr (self, node, "id")));
   collect_attributes (self, node, subject, allowed, values, &tie->extra);
   collect_ns_decls (self, node, &tie->extra);
 
@@ -1242,7 +1282,7 @@ load_tie (Loader *self, xmlNodePtr node)
 
   if (values[A_FROM] != NULL && values[A_TO] != NULL &&
       strcmp (values[A_FROM], values[A_TO]) == 0)
-    problem (self, line, _("%s connects the actor \"%s\" to itself"), subject, values[A_FROM]);
+    problem (self, line, _("%s connects the actor \"%s\" to itself"), subject, shown (self, values[A_FROM]));
 
   if (values[A_KIND] == NULL)
     missing (self, line, subject, "kind");
@@ -1341,7 +1381,7 @@ check_root (Loader *self, xmlNodePtr root, GError **error)
         problem (self, line,
                  _("the <bridgemap> element is in the namespace \"%s\", not in the "
                    "Bridgemap namespace \"%s\""),
-                 (const char *) root->ns->href, BM_NAMESPACE);
+                 shown (self, (const char *) root->ns->href), BM_NAMESPACE);
       else
         problem (self, line,
                  _("this is not a Bridgemap map: the document's root element is <%s>, "
@@ -1390,7 +1430,7 @@ check_root (Loader *self, xmlNodePtr root, GError **error)
                  _("this file comes from a newer Bridgemap (format version %s); this "
                    "version of Bridgemap reads format version 1 only, so it does not "
                    "open the file: please update Bridgemap"),
-                 value);
+                 shown (self, value));
         text = format_problems (self->display_name, self->problems);
         g_set_error_literal (error, BM_MAP_ERROR, BM_MAP_ERROR_NEWER, text);
         return FALSE;
@@ -1400,7 +1440,7 @@ check_root (Loader *self, xmlNodePtr root, GError **error)
   problem (self, line,
            _("the <bridgemap> element has version=\"%s\"; this version of Bridgemap "
              "reads version=\"1\""),
-           value);
+           shown (self, value));
   return TRUE;
 }
 
@@ -1491,23 +1531,25 @@ check_xml_declaration (Loader *self, const char *data, gsize length, gsize start
       value_end = i++;
 
       name = g_strndup (data + name_start, name_end - name_start);
-      value = g_strndup (data + value_start, value_end - value_start);
+      /* the encoding is not known yet: keep the message valid UTF-8 */
+      {
+        g_autofree char *raw = g_strndup (data + value_start, value_end - value_start);
+        value = g_utf8_make_valid (raw, -1);
+      }
 
       if (strcmp (name, "encoding") == 0 && g_ascii_strcasecmp (value, "UTF-8") != 0)
         {
-          g_autofree char *shown = excerpt (value);
           problem (self, line_at (data, name_start),
                    _("the file declares the encoding \"%s\"; Bridgemap files must be "
                      "in UTF-8 (encoding=\"UTF-8\")"),
-                   shown);
+                   shown (self, value));
           return FALSE;
         }
       if (strcmp (name, "version") == 0 && strcmp (value, "1.0") != 0)
         {
-          g_autofree char *shown = excerpt (value);
           problem (self, line_at (data, name_start),
                    _("the file declares XML version \"%s\"; Bridgemap files are XML 1.0"),
-                   shown);
+                   shown (self, value));
           return FALSE;
         }
     }
@@ -1604,12 +1646,14 @@ describe_xml_error (const xmlError *error)
   g_autofree char *hint = NULL;
   const char *plain = NULL;
 
-  if (error->message != NULL)
-    {
-      hint = g_strstrip (g_strdup (error->message));
-      if (!g_utf8_validate (hint, -1, NULL))
-        g_clear_pointer (&hint, g_free);
-    }
+  /* the parser's own words, on one line and short: a hint only */
+  if (error->message != NULL && g_utf8_validate (error->message, -1, NULL))
+    hint = excerpt_long (error->message, 100);
+
+  /* libxml2 refuses deeper nesting without XML_PARSE_HUGE; the code
+   * differs between versions, the wording does not */
+  if (error->message != NULL && strstr (error->message, "Excessive depth") != NULL)
+    return g_strdup (_("the elements are nested too deeply for a map"));
 
   switch (error->code)
     {
@@ -1689,6 +1733,9 @@ describe_xml_error (const xmlError *error)
       plain = _("a processing instruction is not closed with \"?>\"");
       break;
     case XML_NS_ERR_UNDEFINED_NAMESPACE:
+      if (str1 != NULL)
+        return g_strdup_printf (_("the namespace prefix \"%s\" is used but not declared; "
+                                  "declare it with xmlns:%s=\"…\""), str1, str1);
       plain = _("a namespace prefix is used without being declared (xmlns:prefix=\"…\")");
       break;
     case XML_NS_ERR_EMPTY:
@@ -1710,8 +1757,9 @@ describe_xml_error (const xmlError *error)
       break;
     }
 
-  if (plain == NULL)
-    plain = _("the file is not well-formed XML");
+  if (plain != NULL)
+    return g_strdup (plain);
+  plain = _("the file is not well-formed XML");
   if (hint != NULL && hint[0] != '\0')
     /* TRANSLATORS: the second %s is the XML parser's own (English) message */
     return g_strdup_printf (_("%s (the XML parser says: %s)"), plain, hint);
