@@ -1,0 +1,1311 @@
+/* bm-painter.c: the renderer's drawing primitives
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The raster path computes, for every pixel near a shape, the distance
+ * from the pixel's centre to the shape's outline, and covers it by
+ * clamp (0.5 - distance): a one-pixel ramp, which is what a good
+ * antialiasing rasteriser produces for straight edges.  Convex polygons
+ * use the largest distance to their edges' lines (which strokes them with
+ * mitred corners, as cairo does).  Pixels are blended with OVER into the
+ * premultiplied ARGB32 (or RGB24) data of the image surface.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#include "bm-painter.h"
+
+typedef enum
+{
+  MODE_NONE,
+  MODE_FILL,
+  MODE_STROKE,
+} Mode;
+
+typedef struct
+{
+  cairo_scaled_font_t *font;
+  guint32              rgb;
+  double               alpha;
+  GArray              *glyphs;  /* cairo_glyph_t */
+} TextBucket;
+
+/* The source colour, copied out of the painter so that the compiler need
+ * not reload it after every pixel store */
+typedef struct
+{
+  guint32  rb, ag;      /* 0x00rr00bb, 0x00ff00gg */
+  double   alpha;       /* 0..255 */
+  guint32  opaque;      /* the pixel at full coverage when alpha is 255 */
+} Src;
+
+typedef enum
+{
+  REC_SEGMENT,
+  REC_POLYGON,
+} RecType;
+
+typedef struct
+{
+  RecType  type;
+  gboolean round;
+  int      n;          /* polygon: corners, from rec_points[first] */
+  guint    first;
+  double   x1, y1, x2, y2, hw, ring;
+  double   ymin, ymax;
+  Src      src;
+} Rec;
+
+struct _BmPainter
+{
+  cairo_t         *cr;
+  gboolean         raster;
+
+  /* Raster target */
+  cairo_surface_t *target;
+  guint8          *data;
+  int              stride;
+  gboolean         has_alpha;
+  double           scale, ox, oy;       /* pixel = scale × map + offset */
+  int              cx0, cy0, cx1, cy1;  /* pixel clip, end exclusive */
+  gboolean         pixels_written;      /* since cairo last drew */
+
+  /* Current style */
+  Mode             mode;
+  guint32          rgb;
+  double           alpha;
+  double           width;
+  BmDash           dash;
+  double           dash_on, dash_period;
+  int              cairo_pending;
+  guint            src[3];              /* 0..255 */
+  guint            src_alpha;           /* 0..255 */
+
+  GPtrArray       *text;                /* TextBucket */
+
+  /* Raster shapes waiting to be drawn (see "display list") */
+  GArray          *recs;                /* Rec */
+  GArray          *rec_points;          /* double, polygon corners */
+};
+
+/* ---- set-up --------------------------------------------------------------- */
+
+static void
+text_bucket_free (gpointer data)
+{
+  TextBucket *b = data;
+  cairo_scaled_font_destroy (b->font);
+  g_array_unref (b->glyphs);
+  g_free (b);
+}
+
+static gboolean
+setup_raster (BmPainter *p)
+{
+  cairo_t *cr = p->cr;
+  cairo_surface_t *target = cairo_get_group_target (cr);
+  cairo_format_t format;
+  cairo_matrix_t m;
+  double dsx, dsy, dox, doy;
+  cairo_rectangle_list_t *clips;
+  double x0, y0, x1, y1;
+  int w, h;
+
+  if (target == NULL || cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE)
+    return FALSE;
+  format = cairo_image_surface_get_format (target);
+  if (format != CAIRO_FORMAT_ARGB32 && format != CAIRO_FORMAT_RGB24)
+    return FALSE;
+  if (cairo_get_operator (cr) != CAIRO_OPERATOR_OVER)
+    return FALSE;
+  cairo_get_matrix (cr, &m);
+  if (m.xy != 0 || m.yx != 0 || m.xx <= 0 || fabs (m.xx - m.yy) > 1e-9 * m.xx)
+    return FALSE;
+  cairo_surface_get_device_scale (target, &dsx, &dsy);
+  if (dsx != dsy || dsx <= 0)
+    return FALSE;
+  cairo_surface_get_device_offset (target, &dox, &doy);
+
+  clips = cairo_copy_clip_rectangle_list (cr);
+  if (clips->status != CAIRO_STATUS_SUCCESS || clips->num_rectangles > 1)
+    {
+      cairo_rectangle_list_destroy (clips);
+      return FALSE;
+    }
+
+  cairo_surface_flush (target);
+  p->target = target;
+  p->data = cairo_image_surface_get_data (target);
+  p->stride = cairo_image_surface_get_stride (target);
+  p->has_alpha = format == CAIRO_FORMAT_ARGB32;
+  w = cairo_image_surface_get_width (target);
+  h = cairo_image_surface_get_height (target);
+  p->scale = m.xx * dsx;
+  p->ox = m.x0 * dsx + dox;
+  p->oy = m.y0 * dsy + doy;
+
+  p->cx0 = 0;
+  p->cy0 = 0;
+  p->cx1 = w;
+  p->cy1 = h;
+  if (clips->num_rectangles == 0)
+    p->cx1 = p->cy1 = 0;
+  else
+    {
+      /* The clip is in user space */
+      const cairo_rectangle_t *r = &clips->rectangles[0];
+      x0 = p->scale * r->x + p->ox;
+      y0 = p->scale * r->y + p->oy;
+      x1 = p->scale * (r->x + r->width) + p->ox;
+      y1 = p->scale * (r->y + r->height) + p->oy;
+      p->cx0 = MAX (p->cx0, (int) floor (x0 + 1e-6));
+      p->cy0 = MAX (p->cy0, (int) floor (y0 + 1e-6));
+      p->cx1 = MIN (p->cx1, (int) ceil (x1 - 1e-6));
+      p->cy1 = MIN (p->cy1, (int) ceil (y1 - 1e-6));
+    }
+  cairo_rectangle_list_destroy (clips);
+  return p->data != NULL;
+}
+
+BmPainter *
+bm_painter_new (cairo_t *cr, gboolean allow_raster)
+{
+  BmPainter *p = g_new0 (BmPainter, 1);
+
+  p->cr = cairo_reference (cr);
+  p->raster = allow_raster && setup_raster (p);
+  p->text = g_ptr_array_new_with_free_func (text_bucket_free);
+  p->recs = g_array_new (FALSE, FALSE, sizeof (Rec));
+  p->rec_points = g_array_new (FALSE, FALSE, sizeof (double));
+  return p;
+}
+
+gboolean
+bm_painter_is_raster (BmPainter *p)
+{
+  return p->raster;
+}
+
+static void replay (BmPainter *p);
+
+void
+bm_painter_sync (BmPainter *p)
+{
+  if (p->raster)
+    replay (p);
+  if (p->raster && p->pixels_written)
+    {
+      cairo_surface_mark_dirty (p->target);
+      p->pixels_written = FALSE;
+    }
+}
+
+/* Before recording raster shapes */
+static void
+raster_prepare (BmPainter *p)
+{
+}
+
+void
+bm_painter_free (BmPainter *p)
+{
+  if (p == NULL)
+    return;
+  bm_painter_flush_text (p);
+  bm_painter_sync (p);
+  g_ptr_array_unref (p->text);
+  g_array_unref (p->recs);
+  g_array_unref (p->rec_points);
+  cairo_destroy (p->cr);
+  g_free (p);
+}
+
+/* ---- style ------------------------------------------------------------------ */
+
+static void
+set_style (BmPainter *p, Mode mode, guint32 rgb, double alpha)
+{
+  p->mode = mode;
+  p->rgb = rgb;
+  p->alpha = CLAMP (alpha, 0, 1);
+  p->src[0] = (rgb >> 16) & 0xff;
+  p->src[1] = (rgb >> 8) & 0xff;
+  p->src[2] = rgb & 0xff;
+  p->src_alpha = (guint) lround (p->alpha * 255);
+  p->cairo_pending = 0;
+  if (!p->raster)
+    cairo_set_source_rgba (p->cr, p->src[0] / 255.0, p->src[1] / 255.0, p->src[2] / 255.0,
+                           p->alpha);
+}
+
+void
+bm_painter_fill_begin (BmPainter *p, guint32 rgb, double alpha)
+{
+  set_style (p, MODE_FILL, rgb, alpha);
+  if (!p->raster)
+    cairo_new_path (p->cr);
+}
+
+void
+bm_painter_stroke_begin (BmPainter *p, guint32 rgb, double alpha, double width,
+                         BmDash dash, double on, double period)
+{
+  set_style (p, MODE_STROKE, rgb, alpha);
+  p->width = width;
+  p->dash = dash;
+  p->dash_on = on;
+  p->dash_period = period;
+  if (!p->raster)
+    {
+      cairo_t *cr = p->cr;
+      cairo_new_path (cr);
+      cairo_set_line_width (cr, width);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
+      cairo_set_miter_limit (cr, 10);
+      if (dash == BM_DASH_DOTS)
+        {
+          double d[2] = { 0, period };
+          cairo_set_dash (cr, d, 2, 0);
+          cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+        }
+      else if (dash == BM_DASH_DASHES)
+        {
+          double d[2] = { on, period - on };
+          cairo_set_dash (cr, d, 2, 0);
+          cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+        }
+      else
+        {
+          cairo_set_dash (cr, NULL, 0, 0);
+          cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+        }
+    }
+}
+
+void
+bm_painter_end (BmPainter *p)
+{
+  if (!p->raster && p->cairo_pending > 0)
+    {
+      if (p->mode == MODE_FILL)
+        cairo_fill (p->cr);
+      else
+        cairo_stroke (p->cr);
+    }
+  if (!p->raster)
+    {
+      cairo_new_path (p->cr);
+      cairo_set_dash (p->cr, NULL, 0, 0);
+    }
+  p->cairo_pending = 0;
+  p->mode = MODE_NONE;
+}
+
+/* cairo: strokes go one shape at a time (a path of many crossing lines
+ * is far slower to stroke than the lines one by one), fills are batched */
+static void
+cairo_shape_done (BmPainter *p)
+{
+  if (p->mode == MODE_STROKE)
+    cairo_stroke (p->cr);
+  else
+    p->cairo_pending++;
+}
+
+/* ---- pixels ------------------------------------------------------------------- */
+
+static inline Src
+src_of (BmPainter *p)
+{
+  Src s;
+  guint r = p->src[0], g = p->src[1], b = p->src[2];
+
+  s.rb = (r << 16) | b;
+  s.ag = (0xffu << 16) | g;
+  s.alpha = p->src_alpha;
+  s.opaque = p->src_alpha == 255 ? (0xff000000u | (r << 16) | (g << 8) | b) : 0;
+  return s;
+}
+
+/* OVER with coverage in (0, 1]: two channels per multiplication (the
+ * products fit in 16 bits since a + inv = 255), then the usual rounded
+ * division by 255 */
+static inline void
+blend (const Src *s, guint32 *px, double coverage)
+{
+  guint a, inv;
+  guint32 d, rb, ag;
+
+  if (coverage >= 1.0 && s->opaque)
+    {
+      *px = s->opaque;
+      return;
+    }
+  a = (guint) (s->alpha * MIN (coverage, 1.0) + 0.5);
+  if (a == 0)
+    return;
+  inv = 255 - a;
+  d = *px;
+  rb = (d & 0xff00ffu) * inv + s->rb * a;
+  ag = ((d >> 8) & 0xff00ffu) * inv + s->ag * a;
+  rb = ((rb + 0x800080u + ((rb >> 8) & 0xff00ffu)) >> 8) & 0xff00ffu;
+  ag = ((ag + 0x800080u + ((ag >> 8) & 0xff00ffu)) >> 8) & 0xff00ffu;
+  *px = rb | (ag << 8);
+}
+
+/* Full coverage from pixel i0 to i1 (exclusive) */
+static void
+blend_span (const Src *s, guint32 *row, int i0, int i1)
+{
+  if (s->opaque)
+    for (int i = i0; i < i1; i++)
+      row[i] = s->opaque;
+  else
+    for (int i = i0; i < i1; i++)
+      blend (s, &row[i], 1.0);
+}
+
+/* Where a rasteriser may write: the clip, or one strip of it */
+typedef struct
+{
+  guint8 *data;
+  int     stride;
+  int     cx0, cy0, cx1, cy1;
+} Window;
+
+static inline guint32 *
+row_ptr (const Window *p, int y)
+{
+  return (guint32 *) (p->data + (gsize) y * p->stride);
+}
+
+/* x-interval where lo ≤ a·x + b ≤ hi; FALSE when empty */
+static gboolean
+linear_range (double a, double b, double lo, double hi, double *x0, double *x1)
+{
+  if (fabs (a) < 1e-12)
+    {
+      if (b < lo || b > hi)
+        return FALSE;
+      *x0 = -G_MAXDOUBLE;
+      *x1 = G_MAXDOUBLE;
+      return TRUE;
+    }
+  *x0 = (lo - b) / a;
+  *x1 = (hi - b) / a;
+  if (*x0 > *x1)
+    {
+      double t = *x0;
+      *x0 = *x1;
+      *x1 = t;
+    }
+  return TRUE;
+}
+
+static void
+clip_rows (const Window *p, double ymin, double ymax, int *j0, int *j1)
+{
+  *j0 = MAX (p->cy0, (int) floor (ymin));
+  *j1 = MIN (p->cy1, (int) ceil (ymax) + 1);
+}
+
+static inline int
+ifloor (double v)
+{
+  int i = (int) v;
+  return i - (v < i);
+}
+
+static inline int
+iceil (double v)
+{
+  int i = (int) v;
+  return i + (v > i);
+}
+
+/* The pixels whose centres lie in [xa, xb], within the clip */
+static inline void
+clip_cols (const Window *p, double xa, double xb, int *i0, int *i1)
+{
+  double lo = MAX (xa, p->cx0 - 1.0), hi = MIN (xb, p->cx1 + 1.0);
+  *i0 = MAX (p->cx0, iceil (lo - 0.5));
+  *i1 = MIN (p->cx1, ifloor (hi - 0.5) + 1);
+}
+
+/* The pixels of one row of a butt-capped segment, four at a time where the
+ * compiler has vector extensions: coverage = clamp (reach - |perp|) ×
+ * clamp (along + ½) × clamp (len - along + ½).  The blend needs no
+ * special case: a = 0 leaves the pixel as it was and a = 255 writes the
+ * source exactly. */
+#if defined(__GNUC__) || defined(__clang__)
+typedef float   v4f __attribute__ ((vector_size (16)));
+typedef gint32  v4i __attribute__ ((vector_size (16)));
+typedef guint32 v4u __attribute__ ((vector_size (16)));
+#define HAVE_VECTORS 1
+
+static inline v4f
+v_clamp01 (v4f x)
+{
+  const v4f zero = { 0, 0, 0, 0 }, one = { 1, 1, 1, 1 };
+  v4i lt = x < zero, gt = x > one;
+  v4i xi = (v4i) x & ~lt;
+  return (v4f) ((xi & ~gt) | ((v4i) one & gt));
+}
+#endif
+
+static void
+span_butt (guint32 *row, int n, double perp, double along, double nx, double ux,
+           double reach, double len, const Src *s)
+{
+  int i = 0;
+
+#ifdef HAVE_VECTORS
+  {
+    const v4f steps = { 0, 1, 2, 3 };
+    const v4f half = { 0.5f, 0.5f, 0.5f, 0.5f };
+    const v4f vreach = { reach, reach, reach, reach };
+    const v4f vlen = { len, len, len, len };
+    const v4f valpha = { s->alpha, s->alpha, s->alpha, s->alpha };
+    const v4u m = { 0xff00ffu, 0xff00ffu, 0xff00ffu, 0xff00ffu };
+    const v4u rnd = { 0x800080u, 0x800080u, 0x800080u, 0x800080u };
+    const v4u k255 = { 255, 255, 255, 255 };
+    const v4u srb = { s->rb, s->rb, s->rb, s->rb }, sag = { s->ag, s->ag, s->ag, s->ag };
+    const v4i abs_mask = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
+    float fnx = nx, fux = ux;
+
+    for (; i + 4 <= n; i += 4)
+      {
+        v4f vp = (float) (perp + i * nx) + steps * fnx;
+        v4f va = (float) (along + i * ux) + steps * fux;
+        v4f ap = (v4f) ((v4i) vp & abs_mask);
+        v4f c = v_clamp01 (vreach - ap) * v_clamp01 (va + half) * v_clamp01 (vlen - va + half);
+        v4u a = __builtin_convertvector (valpha * c + half, v4u);
+        v4u inv = k255 - a, d, rb, ag;
+
+        memcpy (&d, row + i, sizeof d);
+        rb = (d & m) * inv + srb * a;
+        ag = ((d >> 8) & m) * inv + sag * a;
+        rb = ((rb + rnd + ((rb >> 8) & m)) >> 8) & m;
+        ag = ((ag + rnd + ((ag >> 8) & m)) >> 8) & m;
+        d = rb | (ag << 8);
+        memcpy (row + i, &d, sizeof d);
+      }
+  }
+#endif
+
+  for (; i < n; i++)
+    {
+      double p = perp + i * nx, al = along + i * ux;
+      double cov = CLAMP (reach - fabs (p), 0, 1) * CLAMP (al + 0.5, 0, 1)
+                   * CLAMP (len - al + 0.5, 0, 1);
+      if (cov > 0)
+        blend (s, &row[i], cov);
+    }
+}
+
+/* A segment in pixels with half width hw.  round: round caps, else butt.
+ * ring ≥ 0: only a line of half width hw at distance ring from the
+ * segment (the outline of a pill or of a circle). */
+static void
+rasterize_segment (const Window *p, const Src *srcp, double x1, double y1, double x2, double y2,
+                   double hw, gboolean round, double ring)
+{
+  const Src src = *srcp;
+  double dx = x2 - x1, dy = y2 - y1;
+  double len = sqrt (dx * dx + dy * dy);
+  double ux, uy, nx, ny, inv_nx, inv_ux;
+  double reach = (ring >= 0 ? ring + hw : hw) + 0.5;
+  double amin, amax;
+  int j0, j1;
+
+  if (len < 1e-9)
+    {
+      if (!round)
+        return;
+      ux = 1;
+      uy = 0;
+      len = 0;
+    }
+  else
+    {
+      ux = dx / len;
+      uy = dy / len;
+    }
+  nx = -uy;
+  ny = ux;
+  inv_nx = fabs (nx) > 1e-12 ? 1 / nx : 0;
+  inv_ux = fabs (ux) > 1e-12 ? 1 / ux : 0;
+  amin = round ? -reach : -0.5;
+  amax = round ? len + reach : len + 0.5;
+
+  clip_rows (p, MIN (y1, y2) - reach - 1, MAX (y1, y2) + reach + 1, &j0, &j1);
+  for (int j = j0; j < j1; j++)
+    {
+      double py = j + 0.5 - y1;
+      double xa, xb;
+      int i0, i1;
+      guint32 *row;
+      double perp, along;
+
+      /* |perp| ≤ reach */
+      if (inv_nx != 0)
+        {
+          double c = x1 - py * ny * inv_nx, h = reach * fabs (inv_nx);
+          xa = c - h;
+          xb = c + h;
+        }
+      else
+        {
+          if (fabs (py * ny) > reach)
+            continue;
+          xa = -G_MAXDOUBLE;
+          xb = G_MAXDOUBLE;
+        }
+      /* amin ≤ along ≤ amax */
+      if (inv_ux != 0)
+        {
+          double c0 = x1 + (amin - py * uy) * inv_ux, c1 = x1 + (amax - py * uy) * inv_ux;
+          if (c0 > c1)
+            {
+              double t = c0;
+              c0 = c1;
+              c1 = t;
+            }
+          xa = MAX (xa, c0);
+          xb = MIN (xb, c1);
+        }
+      else
+        {
+          double al = py * uy;
+          if (al < amin || al > amax)
+            continue;
+        }
+      if (xa > xb)
+        continue;
+      clip_cols (p, xa, xb, &i0, &i1);
+      if (i0 >= i1)
+        continue;
+      row = row_ptr (p, j);
+      perp = (i0 + 0.5 - x1) * nx + py * ny;
+      along = (i0 + 0.5 - x1) * ux + py * uy;
+
+      if (!round)
+        span_butt (row + i0, i1 - i0, perp, along, nx, ux, reach, len, &src);
+      else
+        {
+          /* A fill: the span fully inside (of a circle, or of a pill's
+           * straight part) needs no distances */
+          int f0 = i1, f1 = i1;
+          if (ring < 0 && hw > 1)
+            {
+              double inner = hw - 0.5, fa, fb;
+              gboolean ok = TRUE;
+              if (len == 0)
+                {
+                  double h2 = inner * inner - py * py;
+                  ok = h2 > 0;
+                  fa = x1 - (ok ? sqrt (h2) : 0);
+                  fb = x1 + (ok ? sqrt (h2) : 0);
+                }
+              else
+                ok = linear_range (nx, py * ny - x1 * nx, -inner, inner, &fa, &fb)
+                     && linear_range (ux, py * uy - x1 * ux, 0, len, &xa, &xb)
+                     && (fa = MAX (fa, xa)) <= (fb = MIN (fb, xb));
+              if (ok)
+                {
+                  f0 = MAX (i0, iceil (fa - 0.5));
+                  f1 = MIN (i1, ifloor (fb - 0.5) + 1);
+                  if (f0 >= f1)
+                    f0 = f1 = i1;
+                }
+            }
+          for (int i = i0; i < i1; i++, perp += nx, along += ux)
+            {
+              double dist, cov;
+              if (i == f0)
+                {
+                  blend_span (&src, row, f0, f1);
+                  perp += (f1 - 1 - i) * nx;
+                  along += (f1 - 1 - i) * ux;
+                  i = f1 - 1;
+                  continue;
+                }
+              if (along < 0)
+                dist = sqrt (perp * perp + along * along);
+              else if (along > len)
+                dist = sqrt (perp * perp + (along - len) * (along - len));
+              else
+                dist = fabs (perp);
+              if (ring >= 0)
+                dist = fabs (dist - ring);
+              cov = hw + 0.5 - dist;
+              if (cov > 0)
+                blend (&src, &row[i], cov);
+            }
+        }
+    }
+}
+
+/* A convex polygon in pixels: filled (hw < 0) or stroked with half width
+ * hw, mitred */
+static void
+rasterize_polygon (const Window *p, const Src *srcp, const double *xy, int n, double hw)
+{
+  const Src src = *srcp;
+  double nxs[16], nys[16], offs[16];
+  double cx = 0, cy = 0, ymin = G_MAXDOUBLE, ymax = -G_MAXDOUBLE;
+  double outer = hw >= 0 ? hw + 0.5 : 0.5;
+  double inner = hw >= 0 ? -(hw + 0.5) : -G_MAXDOUBLE;
+  int m = 0, j0, j1;
+
+  if (n < 3 || n > 16)
+    return;
+  for (int i = 0; i < n; i++)
+    {
+      cx += xy[2 * i] / n;
+      cy += xy[2 * i + 1] / n;
+      ymin = MIN (ymin, xy[2 * i + 1]);
+      ymax = MAX (ymax, xy[2 * i + 1]);
+    }
+  for (int i = 0; i < n; i++)
+    {
+      int k = (i + 1) % n;
+      double ex = xy[2 * k] - xy[2 * i], ey = xy[2 * k + 1] - xy[2 * i + 1];
+      double l = sqrt (ex * ex + ey * ey);
+      double nx, ny;
+
+      if (l < 1e-9)
+        continue;
+      nx = ey / l;
+      ny = -ex / l;
+      /* Outward: away from the centroid */
+      if ((cx - xy[2 * i]) * nx + (cy - xy[2 * i + 1]) * ny > 0)
+        {
+          nx = -nx;
+          ny = -ny;
+        }
+      nxs[m] = nx;
+      nys[m] = ny;
+      offs[m] = xy[2 * i] * nx + xy[2 * i + 1] * ny;
+      m++;
+    }
+  if (m < 3)
+    return;
+
+  /* Mitred corners reach further than hw: bound by the miter limit */
+  clip_rows (p, ymin - 10 * outer - 1, ymax + 10 * outer + 1, &j0, &j1);
+  for (int j = j0; j < j1; j++)
+    {
+      double yc = j + 0.5;
+      double xa = -G_MAXDOUBLE, xb = G_MAXDOUBLE;
+      double ia = -G_MAXDOUBLE, ib = G_MAXDOUBLE;
+      gboolean empty = FALSE, inner_empty = hw < 0;
+      int i0, i1;
+      guint32 *row;
+
+      for (int e = 0; e < m && !empty; e++)
+        {
+          double a0, a1;
+          /* d_e(x) = nx·x + ny·yc - off ≤ outer */
+          if (!linear_range (nxs[e], nys[e] * yc - offs[e], -G_MAXDOUBLE / 4, outer, &a0, &a1))
+            empty = TRUE;
+          else
+            {
+              xa = MAX (xa, a0);
+              xb = MIN (xb, a1);
+            }
+          if (!inner_empty)
+            {
+              if (!linear_range (nxs[e], nys[e] * yc - offs[e], -G_MAXDOUBLE / 4, inner, &a0, &a1))
+                inner_empty = TRUE;
+              else
+                {
+                  ia = MAX (ia, a0);
+                  ib = MIN (ib, a1);
+                }
+            }
+        }
+      if (empty || xa > xb + 1)
+        continue;
+      clip_cols (p, xa, xb, &i0, &i1);
+      row = row_ptr (p, j);
+      if (hw < 0)
+        {
+          /* A fill: the span fully inside needs no distances */
+          double fa = -G_MAXDOUBLE, fb = G_MAXDOUBLE;
+          for (int e = 0; e < m; e++)
+            {
+              double a0, a1;
+              if (!linear_range (nxs[e], nys[e] * yc - offs[e], -G_MAXDOUBLE / 4, -0.5, &a0, &a1))
+                {
+                  fa = G_MAXDOUBLE;
+                  break;
+                }
+              fa = MAX (fa, a0);
+              fb = MIN (fb, a1);
+            }
+          ia = fa;
+          ib = fb;
+        }
+      for (int i = i0; i < i1; i++)
+        {
+          double px = i + 0.5, d = -G_MAXDOUBLE, cov;
+
+          if (hw < 0 && px >= ia && px <= ib)
+            {
+              int end = MIN (i1, (int) floor (ib - 0.5) + 1);
+              blend_span (&src, row, i, end);
+              i = end - 1;
+              continue;
+            }
+
+          if (!inner_empty && px > ia + 1 && px < ib - 1)
+            {
+              /* Deep inside an outline: jump across */
+              i = (int) floor (ib - 1.5);
+              continue;
+            }
+          for (int e = 0; e < m; e++)
+            d = MAX (d, nxs[e] * px + nys[e] * yc - offs[e]);
+          cov = hw < 0 ? 0.5 - d : hw + 0.5 - fabs (d);
+          if (cov > 0)
+            blend (&src, &row[i], cov);
+        }
+    }
+}
+
+/* ---- display list ------------------------------------------------------------------ */
+
+/* Raster shapes are recorded, then drawn strip by strip (a strip of the
+ * image stays in the processor's cache while every shape crossing it is
+ * drawn, instead of long lines walking the whole image for each tie),
+ * the strips shared between two threads when there are two processors.
+ * Pixels do not depend on the split: each pixel is blended by the same
+ * shapes in the same order. */
+
+static void
+raster_segment (BmPainter *p, double x1, double y1, double x2, double y2,
+                double hw, gboolean round, double ring)
+{
+  Rec r;
+  double reach = (ring >= 0 ? ring + hw : hw) + 1.5;
+
+  r.type = REC_SEGMENT;
+  r.round = round;
+  r.n = 0;
+  r.first = 0;
+  r.x1 = x1;
+  r.y1 = y1;
+  r.x2 = x2;
+  r.y2 = y2;
+  r.hw = hw;
+  r.ring = ring;
+  r.ymin = MIN (y1, y2) - reach;
+  r.ymax = MAX (y1, y2) + reach;
+  if (r.ymax < p->cy0 || r.ymin > p->cy1)
+    return;
+  r.src = src_of (p);
+  g_array_append_val (p->recs, r);
+}
+
+static void
+raster_polygon (BmPainter *p, const double *xy, int n, double hw)
+{
+  Rec r = { 0, };
+  double reach = 10 * (hw >= 0 ? hw + 0.5 : 0.5) + 1.5;
+
+  if (n < 3 || n > 16)
+    return;
+  r.type = REC_POLYGON;
+  r.n = n;
+  r.first = p->rec_points->len;
+  r.hw = hw;
+  r.ymin = G_MAXDOUBLE;
+  r.ymax = -G_MAXDOUBLE;
+  for (int i = 0; i < n; i++)
+    {
+      r.ymin = MIN (r.ymin, xy[2 * i + 1] - reach);
+      r.ymax = MAX (r.ymax, xy[2 * i + 1] + reach);
+    }
+  if (r.ymax < p->cy0 || r.ymin > p->cy1)
+    return;
+  r.src = src_of (p);
+  g_array_append_vals (p->rec_points, xy, 2 * n);
+  g_array_append_val (p->recs, r);
+}
+
+#define STRIP_BYTES (384 * 1024)
+
+typedef struct
+{
+  BmPainter *p;
+  int        strip_rows;
+  int        first_strip;
+  int        step;
+  gboolean   done;       /* set by the helper thread, under helper_lock */
+} ReplayJob;
+
+static gpointer
+replay_strips (gpointer data)
+{
+  ReplayJob *job = data;
+  BmPainter *p = job->p;
+  const Rec *recs = (const Rec *) (void *) p->recs->data;
+  const double *points = (const double *) (void *) p->rec_points->data;
+  Window w;
+
+  w.data = p->data;
+  w.stride = p->stride;
+  w.cx0 = p->cx0;
+  w.cx1 = p->cx1;
+  for (int top = p->cy0 + job->first_strip * job->strip_rows; top < p->cy1;
+       top += job->step * job->strip_rows)
+    {
+      w.cy0 = top;
+      w.cy1 = MIN (p->cy1, top + job->strip_rows);
+      for (guint k = 0; k < p->recs->len; k++)
+        {
+          const Rec *r = &recs[k];
+          if (r->ymax < w.cy0 || r->ymin > w.cy1)
+            continue;
+          if (r->type == REC_SEGMENT)
+            rasterize_segment (&w, &r->src, r->x1, r->y1, r->x2, r->y2, r->hw, r->round, r->ring);
+          else
+            rasterize_polygon (&w, &r->src, points + r->first, r->n, r->hw);
+        }
+    }
+  return NULL;
+}
+
+/* One helper thread, kept for the life of the process, shared by all
+ * painters: drawing on two processors without creating a thread per
+ * draw.  Several threads may draw at once: the pool queues their jobs. */
+static GMutex helper_lock;
+static GCond  helper_cond;
+
+static void
+helper_run (gpointer data, gpointer user_data)
+{
+  ReplayJob *job = data;
+
+  replay_strips (job);
+  g_mutex_lock (&helper_lock);
+  job->done = TRUE;
+  g_cond_broadcast (&helper_cond);
+  g_mutex_unlock (&helper_lock);
+}
+
+static GThreadPool *
+helper_pool (void)
+{
+  static gsize once = 0;
+  static GThreadPool *pool = NULL;
+
+  if (g_once_init_enter (&once))
+    {
+      if (g_get_num_processors () > 1)
+        pool = g_thread_pool_new (helper_run, NULL, 1, TRUE, NULL);
+      g_once_init_leave (&once, 1);
+    }
+  return pool;
+}
+
+/* Draw what was recorded */
+static void
+replay (BmPainter *p)
+{
+  int width = p->cx1 - p->cx0;
+  int strip_rows;
+
+  if (p->recs->len == 0)
+    return;
+  cairo_surface_flush (p->target);
+  p->pixels_written = TRUE;
+  strip_rows = CLAMP (STRIP_BYTES / MAX (4 * width, 1), 16, 512);
+
+  if (p->recs->len > 400 && p->cy1 - p->cy0 > 2 * strip_rows && helper_pool () != NULL)
+    {
+      ReplayJob jobs[2] = { { p, strip_rows, 0, 2, FALSE }, { p, strip_rows, 1, 2, FALSE } };
+      GThreadPool *pool = helper_pool ();
+
+      g_mutex_lock (&helper_lock);
+      g_thread_pool_push (pool, &jobs[1], NULL);
+      g_mutex_unlock (&helper_lock);
+      replay_strips (&jobs[0]);
+      g_mutex_lock (&helper_lock);
+      while (!jobs[1].done)
+        g_cond_wait (&helper_cond, &helper_lock);
+      g_mutex_unlock (&helper_lock);
+    }
+  else
+    {
+      ReplayJob job = { p, strip_rows, 0, 1, FALSE };
+      replay_strips (&job);
+    }
+  g_array_set_size (p->recs, 0);
+  g_array_set_size (p->rec_points, 0);
+}
+
+/* ---- dashes ---------------------------------------------------------------------- */
+
+/* Walk the polyline @xy (pixels) with the current dash pattern, phase
+ * continuous across vertices, drawing the "on" pieces */
+static void
+raster_dashed_polyline (BmPainter *p, const double *xy, int n, gboolean closed)
+{
+  double period = p->dash_period * p->scale, on = p->dash_on * p->scale;
+  double hw = p->width * p->scale / 2;
+  double phase = 0;
+  int segs = closed ? n : n - 1;
+
+  if (period <= 0.01)
+    return;
+  for (int s = 0; s < segs; s++)
+    {
+      double x1 = xy[2 * s], y1 = xy[2 * s + 1];
+      double x2 = xy[2 * ((s + 1) % n)], y2 = xy[2 * ((s + 1) % n) + 1];
+      double len = sqrt ((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1));
+      double ux, uy, t;
+
+      if (len < 1e-9)
+        continue;
+      ux = (x2 - x1) / len;
+      uy = (y2 - y1) / len;
+      /* t: where the next period starts, in this segment's terms */
+      t = -phase;
+      for (; t < len; t += period)
+        {
+          if (p->dash == BM_DASH_DOTS)
+            {
+              if (t >= 0)
+                raster_segment (p, x1 + ux * t, y1 + uy * t, x1 + ux * t, y1 + uy * t, hw, TRUE, -1);
+            }
+          else
+            {
+              double a = MAX (t, 0), b = MIN (t + on, len);
+              if (b > a)
+                raster_segment (p, x1 + ux * a, y1 + uy * a, x1 + ux * b, y1 + uy * b, hw, FALSE, -1);
+            }
+        }
+      phase = fmod (phase + len, period);
+    }
+}
+
+/* ---- shapes ----------------------------------------------------------------------- */
+
+#define PX(v) (p->scale * (v) + p->ox)
+#define PY(v) (p->scale * (v) + p->oy)
+
+void
+bm_painter_segment (BmPainter *p, double x1, double y1, double x2, double y2)
+{
+  g_return_if_fail (p->mode == MODE_STROKE);
+
+  if (!p->raster)
+    {
+      cairo_move_to (p->cr, x1, y1);
+      cairo_line_to (p->cr, x2, y2);
+      cairo_shape_done (p);
+      return;
+    }
+  raster_prepare (p);
+  if (p->dash != BM_DASH_NONE)
+    {
+      double xy[4] = { PX (x1), PY (y1), PX (x2), PY (y2) };
+      raster_dashed_polyline (p, xy, 2, FALSE);
+    }
+  else
+    raster_segment (p, PX (x1), PY (y1), PX (x2), PY (y2), p->width * p->scale / 2, FALSE, -1);
+}
+
+void
+bm_painter_polyline (BmPainter *p, const double *xy, int n)
+{
+  g_return_if_fail (p->mode == MODE_STROKE);
+
+  if (n < 2)
+    return;
+  if (!p->raster)
+    {
+      cairo_line_cap_t cap = cairo_get_line_cap (p->cr);
+      cairo_line_join_t join = cairo_get_line_join (p->cr);
+
+      cairo_move_to (p->cr, xy[0], xy[1]);
+      for (int i = 1; i < n; i++)
+        cairo_line_to (p->cr, xy[2 * i], xy[2 * i + 1]);
+      cairo_set_line_cap (p->cr, CAIRO_LINE_CAP_ROUND);
+      cairo_set_line_join (p->cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_shape_done (p);
+      cairo_set_line_cap (p->cr, cap);
+      cairo_set_line_join (p->cr, join);
+      return;
+    }
+  raster_prepare (p);
+  for (int i = 0; i + 1 < n; i++)
+    raster_segment (p, PX (xy[2 * i]), PY (xy[2 * i + 1]), PX (xy[2 * i + 2]),
+                    PY (xy[2 * i + 3]), p->width * p->scale / 2, TRUE, -1);
+}
+
+void
+bm_painter_polygon (BmPainter *p, const double *xy, int n)
+{
+  double px[32];
+
+  g_return_if_fail (p->mode != MODE_NONE);
+
+  if (!p->raster)
+    {
+      cairo_move_to (p->cr, xy[0], xy[1]);
+      for (int i = 1; i < n; i++)
+        cairo_line_to (p->cr, xy[2 * i], xy[2 * i + 1]);
+      cairo_close_path (p->cr);
+      cairo_shape_done (p);
+      return;
+    }
+  if (n > 16)
+    return;
+  raster_prepare (p);
+  for (int i = 0; i < n; i++)
+    {
+      px[2 * i] = PX (xy[2 * i]);
+      px[2 * i + 1] = PY (xy[2 * i + 1]);
+    }
+  if (p->mode == MODE_FILL)
+    raster_polygon (p, px, n, -1);
+  else if (p->dash != BM_DASH_NONE)
+    raster_dashed_polyline (p, px, n, TRUE);
+  else
+    raster_polygon (p, px, n, p->width * p->scale / 2);
+}
+
+void
+bm_painter_circle (BmPainter *p, double cx, double cy, double r)
+{
+  g_return_if_fail (p->mode != MODE_NONE);
+
+  if (!p->raster)
+    {
+      cairo_new_sub_path (p->cr);
+      cairo_arc (p->cr, cx, cy, r, 0, 2 * G_PI);
+      cairo_close_path (p->cr);
+      cairo_shape_done (p);
+      return;
+    }
+  raster_prepare (p);
+  if (p->mode == MODE_FILL)
+    raster_segment (p, PX (cx), PY (cy), PX (cx), PY (cy), r * p->scale, TRUE, -1);
+  else if (p->dash != BM_DASH_NONE)
+    {
+      /* The dashes along a polygon close enough to the circle */
+      int n = CLAMP ((int) (r * p->scale), 16, 256);
+      g_autofree double *xy = g_new (double, 2 * n);
+      for (int i = 0; i < n; i++)
+        {
+          double a = 2 * G_PI * i / n;
+          xy[2 * i] = PX (cx + r * cos (a));
+          xy[2 * i + 1] = PY (cy + r * sin (a));
+        }
+      raster_dashed_polyline (p, xy, n, TRUE);
+    }
+  else
+    raster_segment (p, PX (cx), PY (cy), PX (cx), PY (cy), p->width * p->scale / 2, TRUE,
+                    r * p->scale);
+}
+
+void
+bm_painter_pill (BmPainter *p, double x, double y, double w, double h)
+{
+  double r = MIN (w, h) / 2;
+
+  g_return_if_fail (p->mode != MODE_NONE);
+
+  if (!p->raster)
+    {
+      cairo_t *cr = p->cr;
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+      cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+      cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+      cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+      cairo_close_path (cr);
+      cairo_shape_done (p);
+      return;
+    }
+  raster_prepare (p);
+  {
+    double ax, ay, bx, by;
+    if (w >= h)
+      {
+        ax = x + r; bx = x + w - r; ay = by = y + h / 2;
+      }
+    else
+      {
+        ay = y + r; by = y + h - r; ax = bx = x + w / 2;
+      }
+    if (p->mode == MODE_FILL)
+      raster_segment (p, PX (ax), PY (ay), PX (bx), PY (by), r * p->scale, TRUE, -1);
+    else
+      raster_segment (p, PX (ax), PY (ay), PX (bx), PY (by), p->width * p->scale / 2, TRUE,
+                      r * p->scale);
+  }
+}
+
+void
+bm_painter_rect (BmPainter *p, double x, double y, double w, double h)
+{
+  double xy[8] = { x, y, x + w, y, x + w, y + h, x, y + h };
+  bm_painter_polygon (p, xy, 4);
+}
+
+/* ---- text ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  PangoFont *font;
+  GArray    *glyphs;   /* cairo_glyph_t, relative to the layout's origin */
+} GlyphRun;
+
+static void
+glyph_run_free (gpointer data)
+{
+  GlyphRun *r = data;
+  g_object_unref (r->font);
+  g_array_unref (r->glyphs);
+  g_free (r);
+}
+
+static GQuark
+runs_quark (void)
+{
+  static GQuark q;
+  if (G_UNLIKELY (q == 0))
+    q = g_quark_from_static_string ("bm-painter-glyph-runs");
+  return q;
+}
+
+/* The positioned glyphs of @layout, computed once and kept on it */
+static GPtrArray *
+layout_runs (PangoLayout *layout)
+{
+  GPtrArray *runs = g_object_get_qdata (G_OBJECT (layout), runs_quark ());
+  PangoLayoutIter *iter;
+
+  if (runs != NULL)
+    return runs;
+
+  runs = g_ptr_array_new_with_free_func (glyph_run_free);
+  iter = pango_layout_get_iter (layout);
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+      PangoRectangle logical;
+      double x, baseline;
+      GlyphRun *gr = NULL;
+
+      if (run == NULL)
+        continue;
+      pango_layout_iter_get_run_extents (iter, NULL, &logical);
+      baseline = (double) pango_layout_iter_get_baseline (iter) / PANGO_SCALE;
+      x = (double) logical.x / PANGO_SCALE;
+
+      for (guint r = 0; r < runs->len; r++)
+        {
+          GlyphRun *cand = g_ptr_array_index (runs, r);
+          if (cand->font == run->item->analysis.font)
+            gr = cand;
+        }
+      if (gr == NULL)
+        {
+          gr = g_new0 (GlyphRun, 1);
+          gr->font = g_object_ref (run->item->analysis.font);
+          gr->glyphs = g_array_new (FALSE, FALSE, sizeof (cairo_glyph_t));
+          g_ptr_array_add (runs, gr);
+        }
+      for (int i = 0; i < run->glyphs->num_glyphs; i++)
+        {
+          const PangoGlyphInfo *gi = &run->glyphs->glyphs[i];
+
+          if (gi->glyph != PANGO_GLYPH_EMPTY && !(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+            {
+              cairo_glyph_t g;
+              g.index = gi->glyph;
+              g.x = x + (double) gi->geometry.x_offset / PANGO_SCALE;
+              g.y = baseline + (double) gi->geometry.y_offset / PANGO_SCALE;
+              g_array_append_val (gr->glyphs, g);
+            }
+          x += (double) gi->geometry.width / PANGO_SCALE;
+        }
+    }
+  while (pango_layout_iter_next_run (iter));
+  pango_layout_iter_free (iter);
+
+  g_object_set_qdata_full (G_OBJECT (layout), runs_quark (), runs,
+                           (GDestroyNotify) g_ptr_array_unref);
+  return runs;
+}
+
+void
+bm_painter_text (BmPainter *p, PangoLayout *layout, double x, double y, guint32 rgb,
+                 double alpha)
+{
+  GPtrArray *runs = layout_runs (layout);
+
+  for (guint r = 0; r < runs->len; r++)
+    {
+      GlyphRun *gr = g_ptr_array_index (runs, r);
+      cairo_scaled_font_t *font = pango_cairo_font_get_scaled_font (PANGO_CAIRO_FONT (gr->font));
+      TextBucket *bucket = NULL;
+      guint start;
+
+      if (font == NULL || gr->glyphs->len == 0)
+        continue;
+      for (guint b = 0; b < p->text->len && bucket == NULL; b++)
+        {
+          TextBucket *cand = g_ptr_array_index (p->text, b);
+          if (cand->font == font && cand->rgb == rgb && cand->alpha == alpha)
+            bucket = cand;
+        }
+      if (bucket == NULL)
+        {
+          bucket = g_new0 (TextBucket, 1);
+          bucket->font = cairo_scaled_font_reference (font);
+          bucket->rgb = rgb;
+          bucket->alpha = alpha;
+          bucket->glyphs = g_array_new (FALSE, FALSE, sizeof (cairo_glyph_t));
+          g_ptr_array_add (p->text, bucket);
+        }
+      start = bucket->glyphs->len;
+      g_array_append_vals (bucket->glyphs, gr->glyphs->data, gr->glyphs->len);
+      for (guint i = start; i < bucket->glyphs->len; i++)
+        {
+          cairo_glyph_t *g = &g_array_index (bucket->glyphs, cairo_glyph_t, i);
+          g->x += x;
+          g->y += y;
+        }
+    }
+}
+
+void
+bm_painter_flush_text (BmPainter *p)
+{
+  cairo_t *cr = p->cr;
+
+  if (p->text->len == 0)
+    return;
+  bm_painter_sync (p);
+  cairo_save (cr);
+  for (guint b = 0; b < p->text->len; b++)
+    {
+      TextBucket *bucket = g_ptr_array_index (p->text, b);
+      cairo_set_scaled_font (cr, bucket->font);
+      cairo_set_source_rgba (cr, ((bucket->rgb >> 16) & 0xff) / 255.0,
+                             ((bucket->rgb >> 8) & 0xff) / 255.0, (bucket->rgb & 0xff) / 255.0,
+                             bucket->alpha);
+      cairo_show_glyphs (cr, (cairo_glyph_t *) bucket->glyphs->data, bucket->glyphs->len);
+    }
+  cairo_restore (cr);
+  g_ptr_array_set_size (p->text, 0);
+}
