@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bm-analysis.h"
+#include "bm-generate.h"
 #include "bm-map-io.h"
 
 /* ---- building maps in code ---- */
@@ -272,6 +273,30 @@ test_betweenness_snapshot (void)
   g_assert_cmpfloat_with_epsilon (bm_analysis_get_betweenness (analysis, 2), 2.0, 1e-12);
 }
 
+/* Large enough to be shared between threads: the sums are still made in a
+ * fixed order, so two runs agree bit for bit, and so do the reports. */
+static void
+test_betweenness_deterministic (void)
+{
+  g_autoptr(BmMap) map = bm_generate_map (1500, 4000, 7);
+  g_autoptr(BmAnalysis) first = bm_analysis_new (map);
+  g_autoptr(BmAnalysis) second = bm_analysis_new (map);
+  g_autofree char *json1 = bm_analysis_to_json (first);
+  g_autofree char *json2 = bm_analysis_to_json (second);
+  guint n = bm_map_get_n_actors (map);
+  double total = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      double a = bm_analysis_get_betweenness (first, i);
+      double b = bm_analysis_get_betweenness (second, i);
+      g_assert_cmpmem (&a, sizeof a, &b, sizeof b);
+      total += a;
+    }
+  g_assert_cmpfloat (total, >, 0);
+  g_assert_cmpstr (json1, ==, json2);
+}
+
 /* ---- explanations ---- */
 
 /* Ids unlike the names, so the text can be checked for names only */
@@ -452,6 +477,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/analysis/betweenness/shapes", test_betweenness_shapes);
   g_test_add_func ("/analysis/betweenness/snapshot", test_betweenness_snapshot);
+  g_test_add_func ("/analysis/betweenness/deterministic", test_betweenness_deterministic);
   g_test_add_func ("/analysis/text/names", test_text_names);
   g_test_add_func ("/analysis/text/no-gaps", test_text_no_gaps);
   g_test_add_func ("/analysis/text/title", test_text_title);

@@ -516,14 +516,13 @@ typedef struct
   double      *acc;      /* this worker's sums, one per actor */
 } BrandesJob;
 
-/* Forward-pass state of one actor, kept together: one cache line per
- * neighbour visited */
-typedef struct
+/* Where an actor stands in the breadth-first search from one source */
+enum
 {
-  double sigma;   /* shortest paths from the source; 0 when not reached */
-  int    dist;    /* distance from the source; G_MAXINT when not reached */
-  int    pad;
-} Reach;
+  UNSEEN  = 0,   /* not reached yet */
+  NEXT    = 1,   /* reached, at the distance being discovered */
+  SETTLED = 2,   /* at the distance being scanned or closer (2 or 3) */
+};
 
 static void
 brandes_run (BrandesJob *job)
@@ -532,61 +531,68 @@ brandes_run (BrandesJob *job)
   const guint *start = g->start;
   const guint *adj = g->adj;
   guint n = g->n;
-  Reach *r = g_new (Reach, n + 1);
+  guint8 *state = g_new0 (guint8, n + 1);
+  double *sigma = g_new0 (double, n + 1);
   double *coef = g_new (double, n + 1);
   guint *queue = g_new (guint, n + 1);
   guint *succ_start = g_new (guint, n + 1);
   guint *succ = g_new (guint, start[n] + 1);
   double *acc = job->acc;
 
-  for (guint i = 0; i < n; i++)
-    {
-      r[i].sigma = 0.0;
-      r[i].dist = G_MAXINT;
-    }
-
   for (guint s = job->first; s < n; s += job->step)
     {
-      guint head = 0, tail = 0, n_succ = 0;
+      guint head = 0, tail = 0, n_succ = 0, level_end = 0;
 
       if (start[s] == start[s + 1])
         continue;
 
-      /* Forward: breadth first, counting shortest paths and recording each
-       * actor's successors (neighbours one step further from the source).
-       * Written without branches on the neighbour's state, which a
-       * processor cannot predict: w is new when its distance is G_MAXINT,
-       * a successor when new or already at the next distance. */
-      r[s].dist = 0;
-      r[s].sigma = 1.0;
+      /* Breadth first from s, recording for each actor (by its place in
+       * the queue) its successors: neighbours one step further from s.
+       * A neighbour is new when UNSEEN, a successor when not SETTLED.
+       * The loop has no branch on the neighbour's state, which the
+       * processor could not predict; it always stores and advances the
+       * counters by 0 or 1. */
       queue[tail++] = s;
+      state[s] = NEXT;
       while (head < tail)
         {
-          guint v = queue[head];
-          int dnext = r[v].dist + 1;
-          double sv = r[v].sigma;
+          guint v;
 
+          if (head == level_end)
+            {
+              /* A new distance begins: the actors found at it are settled */
+              for (guint i = head; i < tail; i++)
+                state[queue[i]] = SETTLED;
+              level_end = tail;
+            }
+
+          v = queue[head];
           succ_start[head++] = n_succ;
           for (guint e = start[v]; e < start[v + 1]; e++)
             {
               guint w = adj[e];
-              int dw = r[w].dist;
-              gboolean is_new = dw > dnext;
-              gboolean is_succ = dw >= dnext;
+              guint x = state[w];
 
-              r[w].dist = is_new ? dnext : dw;
-              r[w].sigma += is_succ ? sv : 0.0;
+              state[w] = (guint8) (x | NEXT);
               queue[tail] = w;
-              tail += is_new;
+              tail += (x == UNSEEN);
               succ[n_succ] = w;
-              n_succ += is_succ;
+              n_succ += (x < SETTLED);
             }
         }
       succ_start[tail] = n_succ;
 
-      /* Backward: each actor collects the dependency of its successors.
-       * coef[w] = (1 + delta[w]) / sigma[w], so that
-       * delta[v] = sigma[v] × Σ coef[w] over the successors w of v. */
+      /* Shortest-path counts, in breadth-first order */
+      sigma[s] = 1.0;
+      for (guint i = 0; i < tail; i++)
+        {
+          double sv = sigma[queue[i]];
+          for (guint k = succ_start[i]; k < succ_start[i + 1]; k++)
+            sigma[succ[k]] += sv;
+        }
+
+      /* Dependencies, in reverse order: with coef[w] = (1 + delta[w]) /
+       * sigma[w], delta[v] = sigma[v] × Σ coef[w] over successors w. */
       for (guint i = tail - 1; i > 0; i--)
         {
           guint v = queue[i];
@@ -595,61 +601,97 @@ brandes_run (BrandesJob *job)
 
           for (guint k = succ_start[i]; k < succ_start[i + 1]; k++)
             sum += coef[succ[k]];
-          delta = r[v].sigma * sum;
+          delta = sigma[v] * sum;
           acc[v] += delta;
-          coef[v] = (1.0 + delta) / r[v].sigma;
+          coef[v] = (1.0 + delta) / sigma[v];
         }
 
       for (guint i = 0; i < tail; i++)
         {
           guint v = queue[i];
-          r[v].dist = G_MAXINT;
-          r[v].sigma = 0.0;
+          state[v] = UNSEEN;
+          sigma[v] = 0.0;
         }
     }
 
-  g_free (r);
+  g_free (state);
+  g_free (sigma);
   g_free (coef);
   g_free (queue);
   g_free (succ_start);
   g_free (succ);
 }
 
-static gpointer
-brandes_thread (gpointer data)
+/* Sources are dealt into a fixed number of parts (s mod N_PARTS), each
+ * summing into its own array; the parts are added at the end in a fixed
+ * order.  So the result is the same bit for bit however many threads ran
+ * them, on any machine. */
+#define N_PARTS 4
+
+typedef struct
 {
-  brandes_run (data);
+  BrandesJob *jobs;
+  guint       first;
+  guint       step;
+} BrandesWorker;
+
+static gpointer
+brandes_worker (gpointer data)
+{
+  BrandesWorker *worker = data;
+
+  for (guint k = worker->first; k < N_PARTS; k += worker->step)
+    brandes_run (&worker->jobs[k]);
   return NULL;
 }
 
-/* Sources are split between two workers by parity, each summing into its
- * own array; the two arrays are added at the end in a fixed order, so the
- * result is the same bit for bit whether one or two threads ran. */
 static void
 compute_betweenness (BmAnalysis *self)
 {
   const Graph *g = &self->graph;
   guint n = g->n;
-  g_autofree double *acc0 = g_new0 (double, n + 1);
-  g_autofree double *acc1 = g_new0 (double, n + 1);
-  BrandesJob jobs[2] = {
-    { g, 0, 2, acc0 },
-    { g, 1, 2, acc1 },
-  };
-  GThread *thread = NULL;
+  g_autofree double *acc = g_new0 (double, (gsize) N_PARTS * (n + 1));
+  BrandesJob jobs[N_PARTS];
+  BrandesWorker workers[N_PARTS];
+  GThread *threads[N_PARTS] = { NULL, };
+  guint n_threads = 1;
 
-  /* A thread costs tens of microseconds: only worth it for large maps */
+  for (guint k = 0; k < N_PARTS; k++)
+    {
+      jobs[k].g = g;
+      jobs[k].first = k;
+      jobs[k].step = N_PARTS;
+      jobs[k].acc = acc + (gsize) k * (n + 1);
+    }
+
+  /* A thread costs tens of microseconds: only worth it past a few
+   * hundred actors */
   if ((guint64) n * (n + g->start[n]) > 2000000)
-    thread = g_thread_try_new ("bm-betweenness", brandes_thread, &jobs[1], NULL);
-  brandes_run (&jobs[0]);
-  if (thread != NULL)
-    g_thread_join (thread);
-  else
-    brandes_run (&jobs[1]);
+    n_threads = CLAMP (g_get_num_processors (), 1, N_PARTS);
 
+  for (guint t = 0; t < n_threads; t++)
+    {
+      workers[t].jobs = jobs;
+      workers[t].first = t;
+      workers[t].step = n_threads;
+    }
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_try_new ("bm-betweenness", brandes_worker, &workers[t], NULL);
+  brandes_worker (&workers[0]);
+  for (guint t = 1; t < n_threads; t++)
+    {
+      if (threads[t] != NULL)
+        g_thread_join (threads[t]);
+      else
+        brandes_worker (&workers[t]);
+    }
+
+  /* Each unordered pair was counted from both ends */
+  G_STATIC_ASSERT (N_PARTS == 4);
   self->betweenness = g_new (double, n + 1);
   for (guint i = 0; i < n; i++)
-    self->betweenness[i] = (acc0[i] + acc1[i]) * 0.5;
+    self->betweenness[i] = ((jobs[0].acc[i] + jobs[1].acc[i])
+                            + (jobs[2].acc[i] + jobs[3].acc[i])) * 0.5;
 }
 
 static const double *
