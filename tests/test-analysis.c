@@ -9,8 +9,10 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "bm-analysis.h"
 #include "bm-generate.h"
@@ -222,6 +224,105 @@ static const char *fixtures[] = {
   "party-bridge",
   "mozambique",
 };
+
+/* ---- the command line ---- */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} RunResult;
+
+static gboolean
+run_bridgemap (const char *const *args, RunResult *result)
+{
+  const char *exe = g_getenv ("BRIDGEMAP");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  if (exe == NULL)
+    {
+      g_test_skip ("BRIDGEMAP is not set");
+      return FALSE;
+    }
+  g_ptr_array_add (argv, (gpointer) exe);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &result->out, &result->err, &wait_status, &error);
+  g_assert_no_error (error);
+  result->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  return TRUE;
+}
+
+/* `bridgemap --analyze [--json] FILE` prints the report and nothing else */
+static void
+test_cli_reports (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "analysis",
+                                                 "mozambique.bridgemap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmMap) map = bm_map_load_file (file, path, &error);
+  g_autoptr(BmAnalysis) analysis = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *text = NULL;
+  const char *json_args[] = { "--analyze", "--json", path, NULL };
+  const char *text_args[] = { "--analyze", path, NULL };
+  RunResult r = { 0, };
+
+  g_assert_no_error (error);
+  analysis = bm_analysis_new (map);
+  json = bm_analysis_to_json (analysis);
+  text = bm_analysis_to_text (analysis);
+
+  if (!run_bridgemap (json_args, &r))
+    return;
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, json);
+  g_assert_cmpstr (r.err, ==, "");
+  g_free (r.out);
+  g_free (r.err);
+
+  run_bridgemap (text_args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, text);
+  g_assert_cmpstr (r.err, ==, "");
+  g_free (r.out);
+  g_free (r.err);
+}
+
+/* An invalid file: status 1, the problems on stderr, nothing on stdout */
+static void
+test_cli_invalid (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bm-analysis-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad.bridgemap", NULL);
+  const char *args[] = { "--analyze", "--json", path, NULL };
+  RunResult r = { 0, };
+
+  g_assert_true (g_file_set_contents (path,
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<bridgemap xmlns=\"http://bridgemap.github.io/ns/1\" version=\"1\">\n"
+      "  <ties>\n"
+      "    <tie id=\"t1\" from=\"a\" to=\"b\" kind=\"channel\"/>\n"
+      "  </ties>\n"
+      "</bridgemap>\n", -1, NULL));
+  if (run_bridgemap (args, &r))
+    {
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_cmpstr (r.out, ==, "");
+      g_assert_true (g_str_has_prefix (r.err, path));
+      g_free (r.out);
+      g_free (r.err);
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
 
 /* ---- betweenness ---- */
 
@@ -484,6 +585,8 @@ main (int argc, char **argv)
   g_test_add_func ("/analysis/text/long-lists", test_text_long_lists);
   g_test_add_func ("/analysis/removed-party", test_removed_party);
   g_test_add_func ("/analysis/kind-strings", test_kind_strings);
+  g_test_add_func ("/analysis/cli/reports", test_cli_reports);
+  g_test_add_func ("/analysis/cli/invalid", test_cli_invalid);
 
   return g_test_run ();
 }

@@ -666,7 +666,7 @@ compute_betweenness (BmAnalysis *self)
 
   /* A thread costs tens of microseconds: only worth it past a few
    * hundred actors */
-  if ((guint64) n * (n + g->start[n]) > 2000000)
+  if ((guint64) n * (n + g->start[n]) > 100000)
     n_threads = CLAMP (g_get_num_processors (), 1, N_PARTS);
 
   for (guint t = 0; t < n_threads; t++)
