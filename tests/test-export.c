@@ -13,6 +13,7 @@
 
 #include "bm-analysis.h"
 #include "bm-export.h"
+#include "bm-generate.h"
 #include "bm-map-io.h"
 #include "bm-render.h"
 
@@ -564,6 +565,72 @@ test_png_size (void)
   remove_tree (dir);
 }
 
+/* The PNG is drawn and compressed in strips of rows, in parallel: it must
+ * show what one drawing of the whole map on one surface shows, without a
+ * seam (rounding may move an antialiased edge pixel by a shade, no more) */
+static void
+test_png_same_as_one_drawing (void)
+{
+  g_autoptr(BmMap) map = bm_generate_map (80, 240, 7);
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "map.png", NULL);
+  g_autoptr(GHashTable) positions = bm_layout_positions (map);
+  g_autoptr(BmAnalysis) analysis = bm_analysis_new (map);
+  BmExportOptions options;
+  BmRenderOptions render;
+  BmRect extents;
+  cairo_surface_t *image, *reference;
+  cairo_t *cr;
+  double scale = 1.5;
+  int width, height;
+  guint shaded = 0;
+
+  bm_export_options_init (&options);
+  options.scale = scale;
+  export_ok (map, path, &options);
+  image = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  width = cairo_image_surface_get_width (image);
+  height = cairo_image_surface_get_height (image);
+  /* Tall enough for several strips */
+  g_assert_cmpint (height, >, 4 * 32);
+
+  bm_render_options_init (&render);
+  render.positions = positions;
+  render.analysis = analysis;
+  render.pixels_per_unit = scale;
+  bm_render_get_extents (map, &render, &extents);
+  reference = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (reference);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  cairo_translate (cr, -extents.x, -extents.y);
+  bm_render_draw (cr, map, &render);
+  cairo_destroy (cr);
+  cairo_surface_flush (reference);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint32 a = pixel_at (image, x, y), b = pixel_at (reference, x, y);
+
+        for (int shift = 0; shift < 24; shift += 8)
+          {
+            int d = ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff));
+            if (d > 24)
+              g_error ("pixel (%d, %d) is %06x, drawn directly %06x", x, y, a, b);
+          }
+        if (a != b)
+          shaded++;
+      }
+  g_assert_cmpuint (shaded, <, (guint) width);
+
+  cairo_surface_destroy (image);
+  cairo_surface_destroy (reference);
+  remove_tree (dir);
+}
+
 static void
 test_png_downscale (void)
 {
@@ -728,6 +795,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/export/map-unchanged", test_map_unchanged);
   g_test_add_func ("/export/png/size", test_png_size);
   g_test_add_func ("/export/png/downscale", test_png_downscale);
+  g_test_add_func ("/export/png/same-as-one-drawing", test_png_same_as_one_drawing);
   g_test_add_func ("/export/svg", test_svg);
   g_test_add_func ("/export/pdf", test_pdf);
   g_test_add_func ("/export/missing-folder", test_missing_folder);

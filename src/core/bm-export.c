@@ -29,6 +29,7 @@
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <zlib.h>
 
 #include "bm-analysis.h"
 #include "bm-export.h"
@@ -548,12 +549,14 @@ diagram_clear (Diagram *d)
 /* Paint white under the drawing, then draw @map with map units scaled
  * by @scale and the content's corner at the origin */
 static void
-diagram_draw (Diagram *d,
-              BmMap   *map,
-              cairo_t *cr,
-              double   scale)
+diagram_draw (Diagram               *d,
+              BmMap                 *map,
+              const BmRenderOptions *render,
+              cairo_t               *cr,
+              double                 scale)
 {
   cairo_save (cr);
+  cairo_identity_matrix (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_restore (cr);
@@ -561,7 +564,7 @@ diagram_draw (Diagram *d,
   cairo_save (cr);
   cairo_scale (cr, scale, scale);
   cairo_translate (cr, -d->extents.x, -d->extents.y);
-  bm_render_draw (cr, map, &d->render);
+  bm_render_draw (cr, map, render);
   cairo_restore (cr);
 }
 
@@ -607,6 +610,278 @@ check_surface (cairo_surface_t  *surface,
   return FALSE;
 }
 
+/* ---- PNG ------------------------------------------------------------------
+ *
+ * cairo's own PNG writer lets libpng try every row filter at zlib's default
+ * level, which costs more than drawing the map.  This writer instead cuts
+ * the image into strips of rows.  Each strip is drawn into its own small
+ * surface (no clip, so the renderer makes exactly the same choices as for
+ * one big surface and the strips join without a seam), filtered and
+ * deflated on its own, so strips run on every core and memory stays
+ * bounded.  The deflate streams are ended with a sync flush and simply
+ * follow one another, as one zlib stream whose checksum is combined from
+ * the strips' checksums.  The result is an ordinary 8-bit RGB PNG.
+ */
+
+/* A strip surface holds at most this many bytes */
+#define STRIP_BYTES     (16 * 1024 * 1024)
+#define MIN_STRIP_ROWS  32
+#define MAX_WORKERS     8
+/* Fast, and on diagrams (large flat areas, thin lines) barely larger than
+ * the default level */
+#define PNG_ZLIB_LEVEL  2
+
+typedef struct
+{
+  GByteArray     *data;     /* raw deflate, ends with a sync flush (or finished) */
+  guint32         adler;    /* of the filtered rows */
+  gsize           length;   /* bytes of filtered rows */
+  cairo_status_t  status;
+  gboolean        deflate_failed;
+} PngStrip;
+
+typedef struct
+{
+  BmMap           *map;
+  Diagram         *diagram;
+  BmRenderOptions  render;     /* shared, read-only */
+  double           scale;
+  int              width;
+  int              height;
+  int              strip_rows;
+  int              n_strips;
+  gint             next_strip; /* atomic */
+  PngStrip        *strips;
+} PngJob;
+
+static void
+put_be32 (guint8 *p, guint32 v)
+{
+  p[0] = v >> 24;
+  p[1] = v >> 16;
+  p[2] = v >> 8;
+  p[3] = v;
+}
+
+/* Appends a PNG chunk whose data is the concatenation of @parts */
+static void
+append_chunk (GByteArray   *out,
+              const char   *type,
+              const guint8 *parts[],
+              const gsize   lengths[],
+              guint         n_parts)
+{
+  guint8 word[4];
+  gsize total = 0;
+  uLong crc;
+
+  for (guint i = 0; i < n_parts; i++)
+    total += lengths[i];
+  g_assert (total <= G_MAXINT32);
+  put_be32 (word, total);
+  g_byte_array_append (out, word, 4);
+  g_byte_array_append (out, (const guint8 *) type, 4);
+  crc = crc32 (0, (const Bytef *) type, 4);
+  for (guint i = 0; i < n_parts; i++)
+    {
+      /* crc32 takes a uInt length: feed large parts piecewise */
+      for (gsize done = 0; done < lengths[i]; )
+        {
+          uInt n = (uInt) MIN (lengths[i] - done, (gsize) G_MAXUINT32 / 2);
+          crc = crc32 (crc, parts[i] + done, n);
+          done += n;
+        }
+      g_byte_array_append (out, parts[i], lengths[i]);
+    }
+  put_be32 (word, (guint32) crc);
+  g_byte_array_append (out, word, 4);
+}
+
+static gboolean
+deflate_into (z_stream   *z,
+              GByteArray *out,
+              int         flush)
+{
+  guint8 buf[64 * 1024];
+  int ret;
+
+  do
+    {
+      z->next_out = buf;
+      z->avail_out = sizeof buf;
+      ret = deflate (z, flush);
+      if (ret == Z_STREAM_ERROR)
+        return FALSE;
+      g_byte_array_append (out, buf, sizeof buf - z->avail_out);
+    }
+  while (z->avail_out == 0 || (flush == Z_FINISH && ret != Z_STREAM_END));
+  return TRUE;
+}
+
+/* Filters @rows rows of the xRGB surface @data into PNG scanlines and
+ * deflates them into @strip.  The first row uses the "Sub" filter, which
+ * needs nothing from the row above (it belongs to another strip); the
+ * others "Up", which suits horizontal bands and long lines. */
+static void
+encode_strip (PngStrip     *strip,
+              const guint8 *data,
+              int           stride,
+              int           width,
+              int           rows,
+              gboolean      last)
+{
+  gsize line = 1 + (gsize) width * 3;
+  g_autofree guint8 *cur = g_malloc (line);
+  g_autofree guint8 *prev = g_malloc (line);
+  g_autofree guint8 *filtered = g_malloc (line);
+  z_stream z = { 0, };
+  guint32 adler = adler32 (0, NULL, 0);
+
+  strip->data = g_byte_array_sized_new (line * rows / 8 + 1024);
+  if (deflateInit2 (&z, PNG_ZLIB_LEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    {
+      strip->deflate_failed = TRUE;
+      return;
+    }
+
+  for (int y = 0; y < rows; y++)
+    {
+      const guint32 *px = (const guint32 *) (data + (gsize) y * stride);
+      guint8 *rgb = cur + 1;
+
+      for (int x = 0; x < width; x++)
+        {
+          guint32 v = px[x];
+          rgb[3 * x] = v >> 16;
+          rgb[3 * x + 1] = v >> 8;
+          rgb[3 * x + 2] = v;
+        }
+
+      if (y == 0)
+        {
+          filtered[0] = 1;   /* Sub */
+          for (gsize i = 1; i < line; i++)
+            filtered[i] = cur[i] - (i > 3 ? cur[i - 3] : 0);
+        }
+      else
+        {
+          filtered[0] = 2;   /* Up */
+          for (gsize i = 1; i < line; i++)
+            filtered[i] = cur[i] - prev[i];
+        }
+
+      adler = adler32 (adler, filtered, line);
+      z.next_in = filtered;
+      z.avail_in = line;
+      if (!deflate_into (&z, strip->data, Z_NO_FLUSH))
+        strip->deflate_failed = TRUE;
+
+      {
+        guint8 *t = prev;
+        prev = cur;
+        cur = t;
+      }
+    }
+
+  if (!deflate_into (&z, strip->data, last ? Z_FINISH : Z_SYNC_FLUSH))
+    strip->deflate_failed = TRUE;
+  deflateEnd (&z);
+  strip->adler = adler;
+  strip->length = line * rows;
+}
+
+static gpointer
+png_worker (gpointer user_data)
+{
+  PngJob *job = user_data;
+  cairo_surface_t *surface = NULL;
+  cairo_status_t status;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, job->width, job->strip_rows);
+  status = cairo_surface_status (surface);
+
+  for (;;)
+    {
+      int k = g_atomic_int_add (&job->next_strip, 1);
+      PngStrip *strip;
+      int y0, rows;
+      cairo_t *cr;
+
+      if (k >= job->n_strips)
+        break;
+      strip = &job->strips[k];
+      if (status != CAIRO_STATUS_SUCCESS)
+        {
+          strip->status = status;
+          continue;
+        }
+
+      y0 = k * job->strip_rows;
+      rows = MIN (job->strip_rows, job->height - y0);
+      cr = cairo_create (surface);
+      cairo_translate (cr, 0, -y0);
+      diagram_draw (job->diagram, job->map, &job->render, cr, job->scale);
+      strip->status = cairo_status (cr);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      if (strip->status == CAIRO_STATUS_SUCCESS)
+        encode_strip (strip, cairo_image_surface_get_data (surface),
+                      cairo_image_surface_get_stride (surface),
+                      job->width, rows, k == job->n_strips - 1);
+    }
+
+  cairo_surface_destroy (surface);
+  return NULL;
+}
+
+static void
+png_assemble (PngJob     *job,
+              GByteArray *out)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  /* zlib header: deflate, 32 KiB window, "fast" level; (0x78 << 8 | 0x5e) % 31 == 0 */
+  static const guint8 zlib_header[2] = { 0x78, 0x5e };
+  guint8 ihdr[13];
+  guint8 trailer[4];
+  uLong adler = adler32 (0, NULL, 0);
+
+  g_byte_array_append (out, signature, sizeof signature);
+  put_be32 (ihdr, job->width);
+  put_be32 (ihdr + 4, job->height);
+  ihdr[8] = 8;    /* bits per sample */
+  ihdr[9] = 2;    /* RGB */
+  ihdr[10] = 0;   /* deflate */
+  ihdr[11] = 0;   /* adaptive filtering */
+  ihdr[12] = 0;   /* not interlaced */
+  append_chunk (out, "IHDR", (const guint8 *[]) { ihdr }, (const gsize[]) { sizeof ihdr }, 1);
+
+  for (int k = 0; k < job->n_strips; k++)
+    adler = adler32_combine (adler, job->strips[k].adler, (z_off_t) job->strips[k].length);
+  put_be32 (trailer, (guint32) adler);
+
+  for (int k = 0; k < job->n_strips; k++)
+    {
+      const guint8 *parts[3];
+      gsize lengths[3];
+      guint n = 0;
+
+      if (k == 0)
+        {
+          parts[n] = zlib_header;
+          lengths[n++] = sizeof zlib_header;
+        }
+      parts[n] = job->strips[k].data->data;
+      lengths[n++] = job->strips[k].data->len;
+      if (k == job->n_strips - 1)
+        {
+          parts[n] = trailer;
+          lengths[n++] = sizeof trailer;
+        }
+      append_chunk (out, "IDAT", parts, lengths, n);
+    }
+  append_chunk (out, "IEND", NULL, NULL, 0);
+}
+
 static gboolean
 render_png (BmMap            *map,
             BmExportOptions  *options,
@@ -615,33 +890,70 @@ render_png (BmMap            *map,
             GError          **error)
 {
   Diagram d;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  double scale;
-  int width, height;
-  gboolean ok;
+  PngJob job = { 0, };
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  guint n_workers;
+  gboolean ok = TRUE;
 
   diagram_init (&d, map, options);
-  scale = fitting_scale (d.extents.width, d.extents.height, options->scale);
-  options->used_scale = scale;
-  width = pixels_for (d.extents.width, scale);
-  height = pixels_for (d.extents.height, scale);
-  d.render.pixels_per_unit = scale;
+  job.map = map;
+  job.diagram = &d;
+  job.scale = fitting_scale (d.extents.width, d.extents.height, options->scale);
+  options->used_scale = job.scale;
+  job.width = pixels_for (d.extents.width, job.scale);
+  job.height = pixels_for (d.extents.height, job.scale);
+  job.render = d.render;
+  job.render.pixels_per_unit = job.scale;
+  job.render.clip = NULL;
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  ok = check_surface (surface, display_name, error);
-  if (ok)
+  /* Strips: small enough to bound memory, enough of them to keep every
+   * core busy until the end */
+  n_workers = CLAMP (g_get_num_processors (), 1, MAX_WORKERS);
+  job.strip_rows = MIN (STRIP_BYTES / (4 * job.width),
+                        (job.height + 4 * (int) n_workers - 1) / (4 * (int) n_workers));
+  job.strip_rows = CLAMP (job.strip_rows, MIN (MIN_STRIP_ROWS, job.height), job.height);
+  job.n_strips = (job.height + job.strip_rows - 1) / job.strip_rows;
+  job.strips = g_new0 (PngStrip, job.n_strips);
+  n_workers = MIN (n_workers, (guint) job.n_strips);
+
+  for (guint i = 1; i < n_workers; i++)
     {
-      cr = cairo_create (surface);
-      diagram_draw (&d, map, cr, scale);
-      cairo_destroy (cr);
-      cairo_surface_flush (surface);
-      ok = check_surface (surface, display_name, error) &&
-           cairo_surface_write_to_png_stream (surface, append_to_byte_array, out) == CAIRO_STATUS_SUCCESS;
-      if (!ok && (error == NULL || *error == NULL))
-        set_export_error (error, display_name, _("the image could not be encoded"));
+      GThread *thread = g_thread_try_new ("bm-export-png", png_worker, &job, NULL);
+      if (thread != NULL)
+        g_ptr_array_add (threads, thread);
     }
-  cairo_surface_destroy (surface);
+  png_worker (&job);
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+
+  for (int k = 0; k < job.n_strips && ok; k++)
+    {
+      PngStrip *strip = &job.strips[k];
+
+      if (strip->status == CAIRO_STATUS_NO_MEMORY || strip->status == CAIRO_STATUS_INVALID_SIZE)
+        {
+          set_export_error (error, display_name,
+                            _("there is not enough memory to draw the image; "
+                              "choose a smaller scale"));
+          ok = FALSE;
+        }
+      else if (strip->status != CAIRO_STATUS_SUCCESS)
+        {
+          set_export_error (error, display_name, cairo_status_to_string (strip->status));
+          ok = FALSE;
+        }
+      else if (strip->deflate_failed)
+        {
+          set_export_error (error, display_name, _("the image could not be compressed"));
+          ok = FALSE;
+        }
+    }
+  if (ok)
+    png_assemble (&job, out);
+
+  for (int k = 0; k < job.n_strips; k++)
+    g_clear_pointer (&job.strips[k].data, g_byte_array_unref);
+  g_free (job.strips);
   diagram_clear (&d);
   return ok;
 }
@@ -685,7 +997,7 @@ render_vector (BmMap            *map,
     }
 
   cr = cairo_create (surface);
-  diagram_draw (&d, map, cr, scale);
+  diagram_draw (&d, map, &d.render, cr, scale);
   ok = cairo_status (cr) == CAIRO_STATUS_SUCCESS;
   cairo_destroy (cr);
   cairo_surface_finish (surface);

@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+# test-export-cli.py: `bridgemap --export` as scripts use it, checked with
+# the tools people open the files with (networkx, Python's csv module,
+# xmllint, rsvg-convert, pdfinfo, pdftotext).
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Needs BRIDGEMAP (the executable) and G_TEST_SRCDIR (the tests folder).
+# Prints TAP.
+
+import csv
+import io
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import traceback
+import unicodedata
+import xml.etree.ElementTree as ET
+import zlib
+
+BRIDGEMAP = os.environ["BRIDGEMAP"]
+DATA = os.path.join(os.environ["G_TEST_SRCDIR"], "data", "export")
+SAMPLE = os.path.join(DATA, "sample.bridgemap")
+WIDE = os.path.join(DATA, "wide.bridgemap")
+NS = "{http://bridgemap.github.io/ns/1}"
+
+# The command line must work without a display
+ENV = dict(os.environ)
+for var in ("DISPLAY", "WAYLAND_DISPLAY"):
+    ENV.pop(var, None)
+
+tests = []
+
+
+def test(function):
+    tests.append(function)
+    return function
+
+
+def need(*programs):
+    """The name of the first program missing from PATH, for a skip"""
+    for program in programs:
+        if shutil.which(program) is None:
+            return "skip %s is not installed" % program
+    return None
+
+
+def run(*args):
+    return subprocess.run([BRIDGEMAP, *args], env=ENV, capture_output=True, text=True)
+
+
+def export(out, source=SAMPLE, *extra):
+    result = run("--export=" + out, *extra, source)
+    assert result.returncode == 0, (result.returncode, result.stderr)
+    return result
+
+
+def read_map(path):
+    """The map as the file says, independently of the program"""
+    root = ET.parse(path).getroot()
+    parties = {p.get("id"): p.get("name") for p in root.iter(NS + "party")}
+    actors = []
+    for a in root.iter(NS + "actor"):
+        note = a.find(NS + "note")
+        actors.append(dict(a.attrib, note=note.text if note is not None else None,
+                           party_name=parties.get(a.get("party"))))
+    ties = []
+    for t in root.iter(NS + "tie"):
+        note = t.find(NS + "note")
+        ties.append(dict(t.attrib, note=note.text if note is not None else None))
+    title = root.find(NS + "meta/" + NS + "title")
+    return {"actors": actors, "ties": ties, "title": title.text if title is not None else None}
+
+
+DIRECTED = {"influence", "mediation", "funding"}
+
+
+def png_size_and_rows(path):
+    """Decode a non-interlaced 8-bit RGB/RGBA PNG enough to check it"""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, header = 8, b"", None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        crc = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0]
+        assert zlib.crc32(kind + chunk) == crc, "bad CRC in " + kind.decode()
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat += chunk
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    width, height, depth, colour = header[:4]
+    assert depth == 8 and colour in (2, 6), header
+    channels = 3 if colour == 2 else 4
+    raw = zlib.decompress(idat)
+    assert len(raw) == height * (1 + width * channels), "truncated image data"
+    return width, height
+
+
+# ---- exit statuses and errors ---------------------------------------------
+
+
+@test
+def every_format_exits_0_without_display(tmp):
+    for ext in ("png", "svg", "pdf", "graphml", "csv", "bridgemap"):
+        out = os.path.join(tmp, "map." + ext)
+        result = export(out)
+        assert result.stderr == "", result.stderr
+        assert os.path.getsize(out) > 0
+
+
+@test
+def unknown_extension_exits_1(tmp):
+    out = os.path.join(tmp, "map.jpg")
+    result = run("--export=" + out, SAMPLE)
+    assert result.returncode == 1
+    assert result.stderr.startswith(out + ": "), result.stderr
+    assert not os.path.exists(out)
+
+
+@test
+def unreadable_input_exits_1(tmp):
+    out = os.path.join(tmp, "map.png")
+    result = run("--export=" + out, os.path.join(tmp, "missing.bridgemap"))
+    assert result.returncode == 1
+    assert "missing.bridgemap" in result.stderr
+    assert not os.path.exists(out)
+
+
+@test
+def invalid_input_exits_1(tmp):
+    bad = os.path.join(tmp, "bad.bridgemap")
+    with open(bad, "w") as f:
+        f.write('<bridgemap xmlns="http://bridgemap.github.io/ns/1" version="1"><actors>'
+                '<actor id="a" name="A" level="nowhere" track="1"/></actors></bridgemap>')
+    out = os.path.join(tmp, "map.csv")
+    result = run("--export=" + out, bad)
+    assert result.returncode == 1
+    assert result.stderr.startswith(bad + ":1: "), result.stderr
+    assert not os.path.exists(out)
+
+
+@test
+def unwritable_output_exits_1_with_a_clear_error(tmp):
+    for ext in ("png", "svg", "pdf", "graphml", "csv", "bridgemap"):
+        out = os.path.join(tmp, "no-such-folder", "map." + ext)
+        result = run("--export=" + out, SAMPLE)
+        assert result.returncode == 1, ext
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith(out + ": "), result.stderr
+        assert "folder" in lines[0], result.stderr
+
+
+@test
+def output_that_is_a_folder_exits_1_and_keeps_it(tmp):
+    out = os.path.join(tmp, "map.png")
+    os.mkdir(out)
+    result = run("--export=" + out, SAMPLE)
+    assert result.returncode == 1
+    assert result.stderr.startswith(out + ": "), result.stderr
+    assert os.path.isdir(out)
+
+
+@test
+def failed_csv_export_leaves_existing_files(tmp):
+    out = os.path.join(tmp, "map.csv")
+    with open(out, "w") as f:
+        f.write("old actors\n")
+    os.mkdir(os.path.join(tmp, "map-ties.csv"))
+    result = run("--export=" + out, SAMPLE)
+    assert result.returncode == 1
+    assert result.stderr.startswith(os.path.join(tmp, "map-ties.csv") + ": "), result.stderr
+    with open(out) as f:
+        assert f.read() == "old actors\n"
+
+
+@test
+def read_only_folder_exits_1(tmp):
+    if os.geteuid() == 0:
+        return "skip root ignores permissions"
+    folder = os.path.join(tmp, "locked")
+    os.mkdir(folder, 0o555)
+    out = os.path.join(folder, "map.pdf")
+    result = run("--export=" + out, SAMPLE)
+    assert result.returncode == 1
+    assert result.stderr.startswith(out + ": "), result.stderr
+
+
+# ---- diagrams -------------------------------------------------------------
+
+
+@test
+def png_decodes_and_follows_the_scale(tmp):
+    sizes = {}
+    for scale in ("1", "2", "0.5"):
+        out = os.path.join(tmp, "map-%s.png" % scale)
+        args = [] if scale == "2" else ["--scale=" + scale]
+        export(out, SAMPLE, *args)
+        sizes[scale] = png_size_and_rows(out)
+    (w1, h1), (w2, h2), (wh, hh) = sizes["1"], sizes["2"], sizes["0.5"]
+    assert w1 > 300 and h1 > 300, sizes
+    # Each is the content's extents times the scale, rounded up
+    assert abs(w2 - 2 * w1) <= 2 and abs(h2 - 2 * h1) <= 2, sizes
+    assert abs(2 * wh - w1) <= 2 and abs(2 * hh - h1) <= 2, sizes
+
+
+@test
+def png_too_large_is_downscaled_with_a_warning(tmp):
+    out = os.path.join(tmp, "wide.png")
+    result = export(out, WIDE)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(out + ": "), result.stderr
+    assert "32767" in lines[0], result.stderr
+    width, height = png_size_and_rows(out)
+    assert 32766 <= width <= 32767, width
+    assert height < 1000, height
+
+
+@test
+def png_within_limits_gives_no_warning(tmp):
+    out = os.path.join(tmp, "map.png")
+    result = export(out, SAMPLE, "--scale=4")
+    assert result.stderr == ""
+
+
+@test
+def svg_parses_and_renders(tmp):
+    if need("xmllint", "rsvg-convert"):
+        return need("xmllint", "rsvg-convert")
+    out = os.path.join(tmp, "map.svg")
+    export(out)
+    lint = subprocess.run(["xmllint", "--noout", "--nonet", out], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stderr
+    root = ET.parse(out).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg", root.tag
+    width = float(re.match(r"[0-9.]+", root.get("width")).group(0))
+    png = os.path.join(tmp, "svg.png")
+    conv = subprocess.run(["rsvg-convert", "-o", png, out], env=ENV, capture_output=True, text=True)
+    assert conv.returncode == 0, conv.stderr
+    w, h = png_size_and_rows(png)
+    assert abs(w - width) <= 1, (w, width)
+
+
+@test
+def pdf_is_one_page_with_selectable_names(tmp):
+    if need("pdfinfo", "pdftotext"):
+        return need("pdfinfo", "pdftotext")
+    out = os.path.join(tmp, "map.pdf")
+    export(out)
+    info = subprocess.run(["pdfinfo", out], capture_output=True, text=True)
+    assert info.returncode == 0, info.stderr
+    fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
+    fields = {k.strip(): v.strip() for k, v in fields.items()}
+    assert fields["Pages"] == "1", fields
+    assert fields["Title"] == read_map(SAMPLE)["title"], fields
+    assert fields["Creator"] == "Bridgemap", fields
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", out, "-"],
+                          capture_output=True, text=True).stdout
+    # Latin, Greek, Cyrillic and Arabic names come out as text.  Depending
+    # on the locale pdftotext gives Arabic as presentation forms and Latin
+    # ligatures as one character: compare compatibility-normalised text.
+    # (It also splits the lam-alef ligature, so only the first Arabic word
+    # is checked.)
+    text = unicodedata.normalize("NFKC", text)
+    for name in ("Alpha Leader", "Ωμέγα Σύλλογος", "Сергей Мостов", "جمعية", "Peace, Now & Then"):
+        assert name in text, (name, text)
+    assert "Export sample" in text
+
+
+# ---- data -----------------------------------------------------------------
+
+
+@test
+def graphml_reads_in_networkx_with_the_same_data(tmp):
+    try:
+        import networkx
+    except ImportError:
+        return "skip networkx is not installed"
+    if need("xmllint"):
+        return need("xmllint")
+
+    out = os.path.join(tmp, "map.graphml")
+    export(out)
+    lint = subprocess.run(["xmllint", "--noout", "--nonet", out], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stderr
+    graph = networkx.read_graphml(out)
+    assert not graph.is_directed()
+    source = read_map(SAMPLE)
+
+    assert set(graph.nodes) == {a["id"] for a in source["actors"]}
+    for a in source["actors"]:
+        node = graph.nodes[a["id"]]
+        expected = {k: a.get(k) for k in ("name", "kind", "party", "party_name", "level",
+                                          "track", "sector", "note")}
+        expected["influence"] = int(a["influence"])
+        for key, value in expected.items():
+            if value is None:
+                assert key not in node, (a["id"], key, node)
+            else:
+                assert node[key] == value, (a["id"], key, node.get(key), value)
+        assert isinstance(node["x"], float) and isinstance(node["y"], float)
+        if "x" in a:
+            assert node["x"] == float(a["x"]) and node["y"] == float(a["y"]), (a, node)
+        else:
+            # Placed for the export inside its level's band
+            assert 600 <= node["y"] < 900, node
+
+    assert graph.number_of_edges() == len(source["ties"])
+    edges = {d["id"]: (u, v, d) for u, v, d in graph.edges(data=True)}
+    for t in source["ties"]:
+        u, v, data = edges[t["id"]]
+        assert {u, v} == {t["from"], t["to"]}
+        assert data["kind"] == t["kind"]
+        assert data["strength"] == int(t["strength"]) and isinstance(data["strength"], int)
+        assert data["directed"] is (t["kind"] in DIRECTED)
+        assert data.get("note") == t["note"], (data, t)
+
+    # Directed kinds keep source = from, target = to in the file itself
+    root = ET.parse(out).getroot()
+    g = "{http://graphml.graphdrawing.org/xmlns}"
+    for e in root.iter(g + "edge"):
+        t = next(t for t in source["ties"] if t["id"] == e.get("id"))
+        assert (e.get("source"), e.get("target")) == (t["from"], t["to"])
+    ids = [k.get("id") for k in root.iter(g + "key")]
+    assert len(ids) == len(set(ids)), ids
+
+
+@test
+def csv_follows_rfc_4180(tmp):
+    out = os.path.join(tmp, "map.csv")
+    export(out)
+    ties_out = os.path.join(tmp, "map-ties.csv")
+    source = read_map(SAMPLE)
+
+    for path in (out, ties_out):
+        with open(path, "rb") as f:
+            raw = f.read()
+        assert raw.startswith(b"\xef\xbb\xbf"), path
+        assert raw.endswith(b"\r\n"), path
+        # Every record ends with CRLF: outside quoted fields no LF stands alone
+        outside = re.sub(rb'"(?:[^"]|"")*"', b"", raw)
+        assert b"\n" not in outside.replace(b"\r\n", b""), path
+        assert b"\r" not in outside.replace(b"\r\n", b""), path
+
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["id", "name", "kind", "party", "party_name", "level", "track",
+                       "sector", "influence", "x", "y", "note"]
+    assert len(rows) == 1 + len(source["actors"])
+    for row, a in zip(rows[1:], source["actors"]):
+        record = dict(zip(rows[0], row))
+        for key in ("id", "name", "kind", "party", "party_name", "level", "track", "sector",
+                    "influence", "note"):
+            assert record[key] == (a.get(key) or ""), (key, record[key], a.get(key))
+        if "x" in a:
+            assert (record["x"], record["y"]) == (a["x"], a["y"]), (record, a)
+        else:
+            assert record["x"] and record["y"], record
+
+    with open(ties_out, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["id", "from", "to", "kind", "strength", "directed", "note"]
+    assert len(rows) == 1 + len(source["ties"])
+    for row, t in zip(rows[1:], source["ties"]):
+        assert row == [t["id"], t["from"], t["to"], t["kind"], t["strength"],
+                       "true" if t["kind"] in DIRECTED else "false", t["note"] or ""], row
+
+
+@test
+def csv_ties_file_name(tmp):
+    for name, ties in (("map.csv", "map-ties.csv"), ("Report.v2.CSV", "Report.v2-ties.CSV")):
+        export(os.path.join(tmp, name))
+        assert os.path.isfile(os.path.join(tmp, ties)), ties
+
+
+@test
+def bridgemap_export_is_what_save_writes(tmp):
+    # The fixture is written canonically, so Save gives the same bytes
+    out = os.path.join(tmp, "copy.bridgemap")
+    export(out)
+    with open(out, "rb") as a, open(SAMPLE, "rb") as b:
+        assert a.read() == b.read()
+
+
+@test
+def export_does_not_change_the_source(tmp):
+    with open(SAMPLE, "rb") as f:
+        before = f.read()
+    export(os.path.join(tmp, "map.png"))
+    with open(SAMPLE, "rb") as f:
+        assert f.read() == before
+
+
+def main():
+    print("1..%d" % len(tests))
+    failed = 0
+    for number, function in enumerate(tests, 1):
+        tmp = tempfile.mkdtemp(prefix="bm-export-cli-")
+        try:
+            skip = function(tmp)
+            if isinstance(skip, str) and skip.startswith("skip"):
+                print("ok %d %s # SKIP %s" % (number, function.__name__, skip[5:]))
+            else:
+                print("ok %d %s" % (number, function.__name__))
+        except Exception:
+            failed += 1
+            print("not ok %d %s" % (number, function.__name__))
+            for line in traceback.format_exc().splitlines():
+                print("# " + line)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
