@@ -431,6 +431,7 @@ bm_application_startup (GApplication *app)
     { "win.find", "<Control>f" },
     { "win.show-gaps", "F9" },
     { "win.rename", "F2" },
+    { "win.add-actor", "<Control>Return" },
     { "win.zoom-fit", "<Control>0" },
   };
 

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 #include <adwaita.h>
+#include <string.h>
 
 #include "bm-dialogs.h"
 #include "bm-edit.h"
@@ -30,6 +31,11 @@ struct _BmInspector
   GtkSpinButton       *actor_influence_spin;
   GtkTextView         *actor_note_view;
   GtkWidget           *make_bridge_button;
+  GtkListBox          *actor_ties_list;
+  GtkMenuButton       *add_tie_button;
+  GtkPopover          *add_tie_popover;
+  GtkSearchEntry      *tie_search_entry;
+  GtkListBox          *tie_target_list;
   AdwActionRow        *tie_from_row;
   AdwActionRow        *tie_to_row;
   AdwComboRow         *tie_kind_row;
@@ -46,6 +52,7 @@ struct _BmInspector
   GtkStringList       *multi_party_model;
   GPtrArray           *party_ids;
   char                *parties_signature;
+  char                *ties_signature;
 
   BmMap               *map;
   BmHistory           *history;
@@ -62,8 +69,12 @@ G_DEFINE_FINAL_TYPE (BmInspector, bm_inspector, GTK_TYPE_WIDGET)
 
 enum {
   EDITING_DONE,
+  SELECT_ITEM,
   N_SIGNALS
 };
+
+/* At most this many actors are listed when picking the other end of a tie */
+#define MAX_TIE_TARGETS 40
 
 static guint signals[N_SIGNALS];
 
@@ -453,6 +464,85 @@ refresh_map_page (BmInspector *self)
   set_view_text (self, self->description_view, bm_map_get_description (self->map));
 }
 
+static const char *
+actor_name (BmMap      *map,
+            const char *id)
+{
+  const BmActor *actor = bm_map_lookup_actor (map, id);
+
+  return actor != NULL ? actor->name : id;
+}
+
+/* How a tie looks from one of its ends: "Mediation, to this actor" */
+static char *
+tie_description (const BmTie *tie,
+                 const char  *actor_id)
+{
+  const char *kind = bm_tie_kind_display_name (tie->kind);
+
+  if (!bm_tie_kind_is_directed (tie->kind))
+    return g_strdup (kind);
+  if (g_str_equal (tie->from, actor_id))
+    /* Translators: %s is a kind of tie, e.g. "Mediation, from this actor" */
+    return g_strdup_printf (_("%s, from this actor"), kind);
+  /* Translators: %s is a kind of tie, e.g. "Funding, to this actor" */
+  return g_strdup_printf (_("%s, to this actor"), kind);
+}
+
+static void
+refresh_actor_ties (BmInspector   *self,
+                    const BmActor *actor)
+{
+  g_autoptr(GString) signature = g_string_new (actor->id);
+  g_autoptr(GPtrArray) ties = g_ptr_array_new ();
+  GtkWidget *child;
+
+  for (guint i = 0; i < bm_map_get_n_ties (self->map); i++)
+    {
+      const BmTie *tie = bm_map_get_tie (self->map, i);
+      const char *other;
+
+      if (!g_str_equal (tie->from, actor->id) && !g_str_equal (tie->to, actor->id))
+        continue;
+      other = g_str_equal (tie->from, actor->id) ? tie->to : tie->from;
+      g_ptr_array_add (ties, (gpointer) tie);
+      g_string_append_printf (signature, "\x1e%s\x1f%s\x1f%d\x1f%s", tie->id, tie->from,
+                              tie->kind, actor_name (self->map, other));
+    }
+  if (g_strcmp0 (signature->str, self->ties_signature) == 0)
+    return;
+  g_free (self->ties_signature);
+  self->ties_signature = g_strdup (signature->str);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->actor_ties_list))) != NULL)
+    gtk_list_box_remove (self->actor_ties_list, child);
+  for (guint i = 0; i < ties->len; i++)
+    {
+      const BmTie *tie = g_ptr_array_index (ties, i);
+      const char *other = g_str_equal (tie->from, actor->id) ? tie->to : tie->from;
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *description = tie_description (tie, actor->id);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), actor_name (self->map, other));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), description);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "bm-tie-id", g_strdup (tie->id), g_free);
+      gtk_list_box_append (self->actor_ties_list, row);
+    }
+  if (ties->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No ties yet"));
+      gtk_widget_add_css_class (row, "dim-label");
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_append (self->actor_ties_list, row);
+    }
+}
+
 static void
 refresh_actor_page (BmInspector   *self,
                     const BmActor *actor)
@@ -467,15 +557,7 @@ refresh_actor_page (BmInspector   *self,
     gtk_spin_button_set_value (self->actor_influence_spin, actor->influence);
   set_view_text (self, self->actor_note_view, actor->note);
   gtk_widget_set_visible (self->make_bridge_button, actor->track != BM_TRACK_1_5);
-}
-
-static const char *
-actor_name (BmMap      *map,
-            const char *id)
-{
-  const BmActor *actor = bm_map_lookup_actor (map, id);
-
-  return actor != NULL ? actor->name : id;
+  refresh_actor_ties (self, actor);
 }
 
 static void
@@ -767,6 +849,159 @@ on_add_party_clicked (GtkButton   *button,
   bm_inspector_new_party (self, NULL);
 }
 
+/* ---- moving between an actor and its ties ---- */
+
+static void
+on_actor_tie_activated (GtkListBox    *list,
+                        GtkListBoxRow *row,
+                        BmInspector   *self)
+{
+  const char *tie_id = g_object_get_data (G_OBJECT (row), "bm-tie-id");
+
+  if (tie_id != NULL)
+    g_signal_emit (self, signals[SELECT_ITEM], 0, NULL, tie_id);
+}
+
+static void
+on_tie_end_activated (AdwActionRow *row,
+                      BmInspector  *self)
+{
+  const BmTie *tie;
+  g_autofree char *actor_id = NULL;
+
+  if (self->map == NULL || single_tie (self) == NULL
+      || (tie = bm_map_lookup_tie (self->map, single_tie (self))) == NULL)
+    return;
+  actor_id = g_strdup (row == self->tie_from_row ? tie->from : tie->to);
+  g_signal_emit (self, signals[SELECT_ITEM], 0, actor_id, NULL);
+}
+
+static void
+fill_tie_targets (BmInspector *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->tie_search_entry));
+  g_autofree char *needle = g_utf8_casefold (text, -1);
+  const char *self_id = single_actor (self);
+  GtkWidget *child;
+  guint shown = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tie_target_list))) != NULL)
+    gtk_list_box_remove (self->tie_target_list, child);
+  for (guint i = 0; self->map != NULL && i < bm_map_get_n_actors (self->map); i++)
+    {
+      const BmActor *actor = bm_map_get_actor (self->map, i);
+      g_autofree char *name = NULL;
+      GtkWidget *row, *label;
+
+      if (self_id != NULL && g_str_equal (actor->id, self_id))
+        continue;
+      name = g_utf8_casefold (actor->name, -1);
+      if (*needle != '\0' && strstr (name, needle) == NULL)
+        continue;
+      if (shown++ == MAX_TIE_TARGETS)
+        break;
+      label = gtk_label_new (actor->name);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+      row = gtk_list_box_row_new ();
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      g_object_set_data_full (G_OBJECT (row), "bm-actor-id", g_strdup (actor->id), g_free);
+      gtk_list_box_append (self->tie_target_list, row);
+    }
+  if (shown == 0)
+    {
+      GtkWidget *label = gtk_label_new (_("No other actor has that name"));
+
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_list_box_append (self->tie_target_list, label);
+      gtk_list_box_row_set_activatable (gtk_list_box_get_row_at_index (self->tie_target_list, 0),
+                                        FALSE);
+    }
+  else
+    gtk_list_box_select_row (self->tie_target_list,
+                             gtk_list_box_get_row_at_index (self->tie_target_list, 0));
+}
+
+static void
+on_add_tie_popover_shown (GtkPopover  *popover,
+                          BmInspector *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->tie_search_entry), "");
+  fill_tie_targets (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->tie_search_entry));
+}
+
+static void
+on_tie_search_changed (GtkSearchEntry *entry,
+                       BmInspector    *self)
+{
+  fill_tie_targets (self);
+}
+
+static void
+add_tie_to (BmInspector *self,
+            const char  *target_id)
+{
+  g_autofree char *from = g_strdup (single_actor (self));
+  g_autofree char *tie_id = NULL;
+
+  gtk_popover_popdown (self->add_tie_popover);
+  if (self->history == NULL || from == NULL || target_id == NULL)
+    return;
+  APPLY (self, tie_id = bm_edit_add_tie (self->history, from, target_id));
+  /* Show the new tie, so its kind can be chosen next */
+  if (tie_id != NULL)
+    g_signal_emit (self, signals[SELECT_ITEM], 0, NULL, tie_id);
+}
+
+static void
+on_tie_target_activated (GtkListBox    *list,
+                         GtkListBoxRow *row,
+                         BmInspector   *self)
+{
+  g_autofree char *target = g_strdup (g_object_get_data (G_OBJECT (row), "bm-actor-id"));
+
+  add_tie_to (self, target);
+}
+
+static void
+on_tie_search_activate (GtkSearchEntry *entry,
+                        BmInspector    *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->tie_target_list);
+
+  if (row == NULL)
+    row = gtk_list_box_get_row_at_index (self->tie_target_list, 0);
+  if (row != NULL && g_object_get_data (G_OBJECT (row), "bm-actor-id") != NULL)
+    on_tie_target_activated (self->tie_target_list, row, self);
+}
+
+static gboolean
+on_tie_search_key (GtkEventControllerKey *controller,
+                   guint                  keyval,
+                   guint                  keycode,
+                   GdkModifierType        state,
+                   BmInspector           *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->tie_target_list);
+  int index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
+  GtkListBoxRow *next = NULL;
+
+  /* Up and Down choose among the matches without leaving the entry */
+  if (keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down)
+    next = gtk_list_box_get_row_at_index (self->tie_target_list, index + 1);
+  else if ((keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up) && index > 0)
+    next = gtk_list_box_get_row_at_index (self->tie_target_list, index - 1);
+  else
+    return FALSE;
+  if (next != NULL)
+    gtk_list_box_select_row (self->tie_target_list, next);
+  return TRUE;
+}
+
 /* ---- new party ---- */
 
 typedef struct
@@ -971,6 +1206,7 @@ bm_inspector_finalize (GObject *object)
   g_clear_object (&self->multi_party_model);
   g_clear_pointer (&self->party_ids, g_ptr_array_unref);
   g_free (self->parties_signature);
+  g_free (self->ties_signature);
   g_strfreev (self->actor_ids);
   g_strfreev (self->tie_ids);
   G_OBJECT_CLASS (bm_inspector_parent_class)->finalize (object);
@@ -988,6 +1224,9 @@ bm_inspector_class_init (BmInspectorClass *klass)
   signals[EDITING_DONE] =
     g_signal_new ("editing-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SELECT_ITEM] =
+    g_signal_new ("select-item", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bridgemap/Bridgemap/bm-inspector.ui");
@@ -1005,6 +1244,11 @@ bm_inspector_class_init (BmInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BmInspector, actor_influence_spin);
   gtk_widget_class_bind_template_child (widget_class, BmInspector, actor_note_view);
   gtk_widget_class_bind_template_child (widget_class, BmInspector, make_bridge_button);
+  gtk_widget_class_bind_template_child (widget_class, BmInspector, actor_ties_list);
+  gtk_widget_class_bind_template_child (widget_class, BmInspector, add_tie_button);
+  gtk_widget_class_bind_template_child (widget_class, BmInspector, add_tie_popover);
+  gtk_widget_class_bind_template_child (widget_class, BmInspector, tie_search_entry);
+  gtk_widget_class_bind_template_child (widget_class, BmInspector, tie_target_list);
   gtk_widget_class_bind_template_child (widget_class, BmInspector, tie_from_row);
   gtk_widget_class_bind_template_child (widget_class, BmInspector, tie_to_row);
   gtk_widget_class_bind_template_child (widget_class, BmInspector, tie_kind_row);
@@ -1080,6 +1324,23 @@ bm_inspector_init (BmInspector *self)
                     G_CALLBACK (on_influence_changed), self);
   g_signal_connect (gtk_text_view_get_buffer (self->actor_note_view), "changed",
                     G_CALLBACK (on_actor_note_changed), self);
+  g_signal_connect (self->actor_ties_list, "row-activated",
+                    G_CALLBACK (on_actor_tie_activated), self);
+  g_signal_connect (self->add_tie_popover, "show", G_CALLBACK (on_add_tie_popover_shown), self);
+  g_signal_connect (self->tie_search_entry, "search-changed",
+                    G_CALLBACK (on_tie_search_changed), self);
+  g_signal_connect (self->tie_search_entry, "activate",
+                    G_CALLBACK (on_tie_search_activate), self);
+  g_signal_connect (self->tie_target_list, "row-activated",
+                    G_CALLBACK (on_tie_target_activated), self);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_tie_search_key), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->tie_search_entry), keys);
+  }
+  g_signal_connect (self->tie_from_row, "activated", G_CALLBACK (on_tie_end_activated), self);
+  g_signal_connect (self->tie_to_row, "activated", G_CALLBACK (on_tie_end_activated), self);
 
   connect_combo (self->tie_kind_row,
                  G_LIST_MODEL (string_list_for (tie_kind_name, 0, BM_N_TIE_KINDS)),
@@ -1127,6 +1388,7 @@ bm_inspector_set_document (BmInspector *self,
   if (self->map != NULL)
     g_signal_connect (self->map, "changed", G_CALLBACK (on_map_changed), self);
   g_clear_pointer (&self->parties_signature, g_free);
+  g_clear_pointer (&self->ties_signature, g_free);
   g_strfreev (self->actor_ids);
   g_strfreev (self->tie_ids);
   self->actor_ids = g_new0 (char *, 1);

@@ -11,6 +11,9 @@
  * Signals:
  *   editing-done (): Enter in the actor's name; the window gives the
  *       keyboard back to the canvas
+ *   select-item (const char *actor_id, const char *tie_id): one of the
+ *       two is set; the user went from an actor to one of its ties (or a
+ *       tie just added), or from a tie to one of its ends
  */
 #pragma once
 

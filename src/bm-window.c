@@ -12,6 +12,7 @@
 #include "bm-edit.h"
 #include "bm-export.h"
 #include "bm-map-io.h"
+#include "bm-render.h"
 #include "bm-window.h"
 
 /* Maps with more actors are re-analysed after a short pause in the edits
@@ -211,6 +212,7 @@ update_actions (BmWindow *self)
   set_action_enabled (self, "make-bridge", n_actors > 0);
   set_action_enabled (self, "reverse-tie", directed_tie);
   set_action_enabled (self, "rename", n_actors == 1 && n_ties == 0);
+  set_action_enabled (self, "add-actor", has_doc);
   set_action_enabled (self, "zoom-in", has_doc);
   set_action_enabled (self, "zoom-out", has_doc);
   set_action_enabled (self, "zoom-fit", has_doc);
@@ -961,6 +963,54 @@ reverse_tie_action (GSimpleAction *action,
     bm_edit_reverse_tie (get_history (self), ties[0]);
 }
 
+/* An actor added from the keyboard goes in the band of the selected actor
+ * (else the middle range), after the last actor of that band */
+static void
+add_actor_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       data)
+{
+  BmWindow *self = data;
+  BmMap *map = get_map (self);
+  g_auto(GStrv) selection = NULL;
+  g_autoptr(GHashTable) positions = NULL;
+  g_autofree char *id = NULL;
+  BmLevel level = BM_LEVEL_MIDDLE;
+  double x = 450, right = -G_MAXDOUBLE, left = G_MAXDOUBLE, far = -G_MAXDOUBLE;
+  const char *ids[2] = { NULL, NULL };
+
+  if (map == NULL)
+    return;
+  selection = bm_canvas_get_selected_actors (self->canvas);
+  if (selection[0] != NULL)
+    level = bm_map_lookup_actor (map, selection[0])->level;
+  positions = bm_layout_positions (map);
+  for (guint i = 0; i < bm_map_get_n_actors (map); i++)
+    {
+      const BmActor *actor = bm_map_get_actor (map, i);
+      const BmPoint *p = g_hash_table_lookup (positions, actor->id);
+
+      if (p == NULL)
+        continue;
+      left = MIN (left, p->x);
+      far = MAX (far, p->x);
+      if (actor->level == level)
+        right = MAX (right, p->x);
+    }
+  if (right > -G_MAXDOUBLE)
+    x = right + 1.5 * BM_ARRANGE_MIN_DISTANCE;
+  else if (far > -G_MAXDOUBLE)
+    x = (left + far) / 2;
+
+  id = bm_edit_add_actor (get_history (self), x, bm_level_band_centre (level));
+  if (id == NULL)
+    return;
+  ids[0] = id;
+  bm_canvas_set_selection (self->canvas, ids, NULL);
+  bm_canvas_frame_actors (self->canvas, ids);
+  bm_inspector_focus_name (self->inspector);
+}
+
 static void
 rename_action (GSimpleAction *action,
                GVariant      *param,
@@ -1188,6 +1238,20 @@ on_editing_done (BmInspector *inspector,
                  BmWindow    *self)
 {
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+}
+
+static void
+on_select_item (BmInspector *inspector,
+                const char  *actor_id,
+                const char  *tie_id,
+                BmWindow    *self)
+{
+  const char *actors[] = { actor_id, NULL };
+  const char *ties[] = { tie_id, NULL };
+
+  bm_canvas_set_selection (self->canvas, actor_id ? actors : NULL, tie_id ? ties : NULL);
+  if (actor_id != NULL)
+    bm_canvas_frame_actors (self->canvas, actors);
 }
 
 static void
@@ -1450,6 +1514,7 @@ static const GActionEntry win_actions[] = {
   { "make-bridge", make_bridge_action },
   { "reverse-tie", reverse_tie_action },
   { "rename", rename_action },
+  { "add-actor", add_actor_action },
   { "arrange-by-party", arrange_action },
   { "arrange-by-track", arrange_action },
   { "show-gaps", NULL, NULL, "true", show_gaps_changed },
@@ -1548,6 +1613,7 @@ bm_window_init (BmWindow *self)
   g_signal_connect (self->canvas, "actor-created", G_CALLBACK (on_actor_created), self);
   g_signal_connect (self->canvas, "context-menu", G_CALLBACK (on_context_menu), self);
   g_signal_connect (self->inspector, "editing-done", G_CALLBACK (on_editing_done), self);
+  g_signal_connect (self->inspector, "select-item", G_CALLBACK (on_select_item), self);
   g_signal_connect (self->gap_panel, "gap-activated", G_CALLBACK (on_gap_activated), self);
   g_signal_connect (self->gap_panel, "gap-cleared", G_CALLBACK (on_gap_cleared), self);
 

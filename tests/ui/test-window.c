@@ -48,11 +48,16 @@ respond (const char *heading,
   return answer.response;
 }
 
+static guint answer_target;
+
+/* Call before the action that shows the dialog: it may be answered as soon
+ * as the main loop runs */
 static void
 expect_answer (const char *response,
                Tweak       tweak,
                gpointer    tweak_data)
 {
+  answer_target = answer.count + 1;
   answer.response = response;
   answer.tweak = tweak;
   answer.tweak_data = tweak_data;
@@ -88,7 +93,8 @@ wait_until (gboolean (*cond) (gpointer),
   while (!cond (data))
     {
       if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for a condition");
+        g_error ("Timed out waiting for a condition (last dialog: %s: %s)",
+                 answer.heading ? answer.heading : "none", answer.body ? answer.body : "");
       g_main_context_iteration (NULL, TRUE);
     }
   g_source_remove (id);
@@ -108,8 +114,6 @@ has_document (gpointer window)
   return bm_window_get_document (window) != NULL;
 }
 
-static guint answer_target;
-
 static gboolean
 answered (gpointer data)
 {
@@ -119,7 +123,6 @@ answered (gpointer data)
 static void
 wait_for_answer (void)
 {
-  answer_target = answer.count + 1;
   wait_until (answered, NULL);
   settle ();
 }
@@ -378,6 +381,7 @@ test_open_invalid (void)
     BmWindow *empty = new_window ();
     g_autoptr(GFile) missing = temp_file ("does-not-exist.bridgemap");
 
+    expect_answer ("close", NULL, NULL);
     bm_window_open_file (empty, missing);
     wait_for_answer ();
     g_assert_nonnull (strstr (answer.body, "does-not-exist.bridgemap"));
@@ -953,6 +957,145 @@ test_offer_recovery (void)
   g_assert_cmpuint (n_recovery_copies (), ==, 0);
 }
 
+static char *
+first_tie_row_id (BmWindow *window)
+{
+  GtkWidget *list = inspector_child (window, "actor_ties_list");
+  GtkWidget *row = gtk_widget_get_first_child (list);
+
+  return row ? g_strdup (g_object_get_data (G_OBJECT (row), "bm-tie-id")) : NULL;
+}
+
+static void
+test_keyboard_editing (void)
+{
+  BmWindow *window = new_window ();
+  BmMap *map;
+  g_auto(GStrv) sel = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *tie_id = NULL;
+  GtkWidget *search;
+  GtkRoot *root;
+
+  activate (window, "new");
+  map = map_of (window);
+
+  /* Ctrl+Return adds an actor, selected, its name ready to type */
+  activate (window, "add-actor");
+  g_assert_cmpuint (bm_map_get_n_actors (map), ==, 1);
+  sel = selected (window);
+  first = g_strdup (sel[0]);
+  g_clear_pointer (&sel, g_strfreev);
+  g_assert_cmpint (bm_map_lookup_actor (map, first)->level, ==, BM_LEVEL_MIDDLE);
+  root = gtk_widget_get_root (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (root),
+                                         inspector_child (window, "actor_name_row")));
+  gtk_editable_set_text (GTK_EDITABLE (inspector_child (window, "actor_name_row")), "Mediator");
+
+  /* The next goes in the same band, beside it */
+  activate (window, "add-actor");
+  sel = selected (window);
+  second = g_strdup (sel[0]);
+  g_assert_cmpstr (second, !=, first);
+  g_assert_cmpint (bm_map_lookup_actor (map, second)->level, ==, BM_LEVEL_MIDDLE);
+  g_assert_cmpfloat (bm_map_lookup_actor (map, second)->x, >,
+                     bm_map_lookup_actor (map, first)->x + 50);
+  g_assert_cmpstr (bm_map_lookup_actor (map, first)->name, ==, "Mediator");
+
+  /* A tie to an actor found by name, from the inspector */
+  g_assert_null (first_tie_row_id (window));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (inspector_child (window, "add_tie_button")));
+  settle ();
+  search = inspector_child (window, "tie_search_entry");
+  gtk_editable_set_text (GTK_EDITABLE (search), "medi");
+  wait_until ((gboolean (*) (gpointer)) gtk_list_box_get_selected_row,
+              inspector_child (window, "tie_target_list"));
+  g_signal_emit_by_name (search, "activate");
+  settle ();
+  g_assert_cmpuint (bm_map_get_n_ties (map), ==, 1);
+  tie_id = g_strdup (bm_map_get_tie (map, 0)->id);
+  g_assert_cmpstr (bm_map_get_tie (map, 0)->from, ==, second);
+  g_assert_cmpstr (bm_map_get_tie (map, 0)->to, ==, first);
+  /* … which is then shown, to choose its kind */
+  g_assert_cmpstr (bm_inspector_get_page (bm_window_get_inspector (window)), ==, "tie");
+
+  /* From the tie back to one of its ends, and from there to the tie */
+  g_signal_emit_by_name (inspector_child (window, "tie_to_row"), "activated");
+  settle ();
+  g_clear_pointer (&sel, g_strfreev);
+  sel = selected (window);
+  g_assert_cmpstrv (sel, ((const char *[]) { first, NULL }));
+  {
+    g_autofree char *row_tie = first_tie_row_id (window);
+    GtkWidget *list = inspector_child (window, "actor_ties_list");
+
+    g_assert_cmpstr (row_tie, ==, tie_id);
+    g_signal_emit_by_name (list, "row-activated", gtk_widget_get_first_child (list));
+    settle ();
+    g_assert_cmpstr (bm_inspector_get_page (bm_window_get_inspector (window)), ==, "tie");
+  }
+  close_window (window);
+}
+
+static gboolean
+file_exists (gpointer file)
+{
+  return g_file_query_exists (file, NULL);
+}
+
+static void
+test_export_and_recent (void)
+{
+  BmWindow *window = open_fixture ("opposed.bridgemap");
+  g_autoptr(GFile) pdf = temp_file ("briefing.pdf");
+  g_autoptr(GFile) csv = temp_file ("actors.csv");
+  g_autoptr(GFile) csv_ties = temp_file ("actors-ties.csv");
+  g_autoptr(GFile) saved = temp_file ("recent.bridgemap");
+  g_autoptr(GFile) unknown = temp_file ("briefing.docx");
+  g_autofree char *uri = g_file_get_uri (saved);
+  GtkWidget *recent_list;
+  gboolean listed = FALSE;
+
+  /* Export goes through the chosen name's ending */
+  file_answer = pdf;
+  activate (window, "export");
+  wait_until (file_exists, pdf);
+  file_answer = csv;
+  activate (window, "export");
+  wait_until (file_exists, csv_ties);
+  g_assert_true (g_file_query_exists (csv, NULL));
+  expect_answer ("close", NULL, NULL);
+  file_answer = unknown;
+  activate (window, "export");
+  wait_for_answer ();
+  file_answer = NULL;
+  g_assert_cmpstr (answer.heading, ==, "Could Not Export the Map");
+  g_assert_false (g_file_query_exists (unknown, NULL));
+  /* Exporting is not saving */
+  g_assert_false (bm_document_get_modified (bm_window_get_document (window)));
+
+  /* A saved map is offered among the recent maps of a new window */
+  g_assert_true (bm_window_save_to (window, saved));
+  close_window (window);
+  window = new_window ();
+  recent_list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), BM_TYPE_WINDOW,
+                                                           "recent_list"));
+  for (GtkWidget *row = gtk_widget_get_first_child (recent_list); row;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row));
+
+      listed = listed || (target != NULL && g_str_equal (g_variant_get_string (target, NULL), uri));
+    }
+  g_assert_true (listed);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "open-recent",
+                                  g_variant_new_string (uri));
+  wait_until (has_document, window);
+  g_assert_true (g_file_equal (bm_document_get_file (bm_window_get_document (window)), saved));
+  close_window (window);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -1023,6 +1166,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/inspector/tie", test_tie_inspector);
   g_test_add_func ("/inspector/parties", test_parties);
   g_test_add_func ("/inspector/multi-selection", test_multi_selection);
+  g_test_add_func ("/inspector/keyboard-editing", test_keyboard_editing);
+  g_test_add_func ("/window/export-and-recent", test_export_and_recent);
 
   status = g_test_run ();
 
