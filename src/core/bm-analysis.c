@@ -762,14 +762,14 @@ explain_backchannel (Ctx *c, BmGap *gap, guint p, guint q,
       gap->title = g_strdup_printf (_("No channel at all between %s and %s"),
                                     party_name (c, p), party_name (c, q));
       /* TRANSLATORS: party, party, then the names of each party's officials */
-      situation = g_strdup_printf (_("%s and %s are opposed, and their leaderships (%s on one side, %s on the other) have neither an official channel to each other nor a Track 1.5 go-between in touch with both. There is no established route to carry a message between them or to open talks."),
+      situation = g_strdup_printf (_("%s and %s are at odds, and their leaderships (%s on one side, %s on the other) have neither an official channel to each other nor a Track 1.5 go-between in touch with both. There is no established route to carry a message between them or to open talks."),
                                    party_name (c, p), party_name (c, q), off_p, off_q);
     }
   else
     {
       gap->title = g_strdup_printf (_("No back channel between %s and %s"),
                                     party_name (c, p), party_name (c, q));
-      situation = g_strdup_printf (_("%s and %s are opposed. Their leaderships (%s on one side, %s on the other) talk through an official channel, but no Track 1.5 go-between is in touch with both. If the official talks collapse, there is no back channel to keep them talking."),
+      situation = g_strdup_printf (_("%s and %s are at odds. Their leaderships (%s on one side, %s on the other) talk through an official channel, but no Track 1.5 go-between is in touch with both. If the official talks collapse, there is no back channel to keep them talking."),
                                    party_name (c, p), party_name (c, q), off_p, off_q);
     }
 
@@ -782,7 +782,7 @@ explain_backchannel (Ctx *c, BmGap *gap, guint p, guint q,
         g_ptr_array_add (names, c->actors[cands[k]]->name);
       list = join_names (names, MAX_CANDIDATES);
       who = g_strdup_printf (ngettext ("Who could bridge it: %s, who is within two steps of both leaderships.",
-                                       "Who could bridge it, most central first: %s, each within two steps of both leaderships.",
+                                       "Who could bridge it, best placed first: %s, each within two steps of both leaderships.",
                                        n_cands),
                              list);
       if (n_more > 0)
