@@ -98,7 +98,8 @@ static const InvalidCase invalid_cases[] = {
   { "wrong-root.bridgemap", BM_MAP_ERROR_INVALID,
     { { 3, "not a Bridgemap map: the document's root element is <svg>" } } },
   { "wrong-namespace.bridgemap", BM_MAP_ERROR_INVALID,
-    { { 3, "is in the namespace \"http://bridgemap.github.io/ns/2\", not in the Bridgemap namespace" } } },
+    { { 3, "is in the namespace \"http://bridgemap.github.io/ns/2\", "
+           "not in the Bridgemap namespace" } } },
   { "no-namespace.bridgemap", BM_MAP_ERROR_INVALID,
     { { 3, "the <bridgemap> element has no namespace" } } },
   { "newer-version.bridgemap", BM_MAP_ERROR_NEWER,
@@ -132,7 +133,8 @@ static const InvalidCase invalid_cases[] = {
   { "self-tie.bridgemap", BM_MAP_ERROR_INVALID,
     { { 13, "tie \"t1\" connects the actor \"a\" to itself" } } },
   { "bad-colour.bridgemap", BM_MAP_ERROR_INVALID,
-    { { 5, "party \"gov\" has color=\"#b03a2\"; a color is written as # and six hexadecimal digits" } } },
+    { { 5, "party \"gov\" has color=\"#b03a2\"; "
+           "a color is written as # and six hexadecimal digits" } } },
   { "coordinate-syntax.bridgemap", BM_MAP_ERROR_INVALID,
     { { 9, "actor \"a1\" has x=\"12,5\", which is not a number" },
       { 10, "x=\"+5\", which is not a number" },
@@ -175,7 +177,8 @@ static const InvalidCase invalid_cases[] = {
   { "out-of-order.bridgemap", BM_MAP_ERROR_INVALID,
     { { 7, "<parties> must come before <actors> in <bridgemap> (the <actors> is on line 4)" } } },
   { "repeated-section.bridgemap", BM_MAP_ERROR_INVALID,
-    { { 11, "<bridgemap> has a second <actors> element; only one is allowed (the first is on line 8)" } } },
+    { { 11, "<bridgemap> has a second <actors> element; "
+            "only one is allowed (the first is on line 8)" } } },
   { "meta-order.bridgemap", BM_MAP_ERROR_INVALID,
     { { 6, "<title> must come before <description> in <meta>" } } },
   { "text-in-section.bridgemap", BM_MAP_ERROR_INVALID,
@@ -658,8 +661,35 @@ test_newer_not_half_read (void)
 
   g_assert_error (error, BM_MAP_ERROR, BM_MAP_ERROR_NEWER);
   g_assert_cmpuint (problems->len, ==, 1);
-  g_assert_true (g_str_has_prefix (error->message, "new.bridgemap:2: this file comes from a newer Bridgemap"));
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "new.bridgemap:2: this file comes from a newer Bridgemap"));
   g_assert_null (strchr (error->message, '\n'));
+}
+
+static void
+test_one_line_messages (void)
+{
+  /* Values are quoted exactly, but a line end in a value must not split
+   * the "FILE:LINE: message" line: control characters show as character
+   * references. */
+  const char *doc =
+    "<bridgemap xmlns=\"http://bridgemap.github.io/ns/1\" version=\"1\">\n"
+    "<actors>\n"
+    "<actor id=\"a&#10;b\" name=\"A\" level=\"top&#13;&#10;\" track=\"1\"/>\n"
+    "</actors>\n"
+    "</bridgemap>\n";
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = load_invalid_data (doc, strlen (doc), "m.bridgemap", &problems);
+
+  g_assert_cmpuint (problems->len, ==, 2);
+  g_assert_null (strchr (error->message, '\r'));
+  g_assert_cmpstr (error->message, ==,
+                   "m.bridgemap:3: actor \"a&#10;b\" has an id that is not valid; an id starts "
+                   "with a letter or \"_\" and goes on with letters, digits, "
+                   "\"_\", \".\" or \"-\"\n"
+                   "m.bridgemap:3: actor \"a&#10;b\" has level=\"top&#13;&#10;\", which is not "
+                   "allowed (did you mean \"top\"?); the values allowed are top, middle, "
+                   "grassroots");
 }
 
 /* ---- hostile input ---------------------------------------------------------------- */
@@ -672,7 +702,7 @@ test_hostile_external_entities (void)
   g_autofree char *dir = g_dir_make_tmp ("bridgemap-xxe-XXXXXX", NULL);
   g_autofree char *secret_path = g_build_filename (dir, "secret.txt", NULL);
   g_autofree char *uri = g_filename_to_uri (secret_path, NULL, NULL);
-  g_autofree char *docs[4] = { NULL };
+  char *docs[4] = { NULL };
 
   g_assert_true (g_file_set_contents (secret_path, SECRET "\n", -1, NULL));
 
@@ -740,6 +770,8 @@ test_hostile_external_entities (void)
     g_assert_null (strstr (g_ptr_array_index (root->children, 0), SECRET));
   }
 
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    g_free (docs[i]);
   g_remove (secret_path);
   g_rmdir (dir);
 }
@@ -841,14 +873,16 @@ test_hostile_utf16 (void)
     const char *doc = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n"
                       "<bridgemap xmlns=\"http://bridgemap.github.io/ns/1\" version=\"1\"/>\n";
     g_autoptr(GError) error = load_invalid_data (doc, strlen (doc), "d.bridgemap", NULL);
-    g_assert_nonnull (strstr (error->message, "d.bridgemap:1: the file declares the encoding \"UTF-16\""));
+    g_assert_nonnull (strstr (error->message,
+                              "d.bridgemap:1: the file declares the encoding \"UTF-16\""));
   }
 }
 
 static void
 test_hostile_deep_nesting (void)
 {
-  GString *doc = g_string_new ("<bridgemap xmlns=\"http://bridgemap.github.io/ns/1\" version=\"1\">\n");
+  GString *doc = g_string_new ("<bridgemap xmlns=\"http://bridgemap.github.io/ns/1\" "
+                               "version=\"1\">\n");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   g_autofree char *text = NULL;
@@ -972,6 +1006,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/load/valid/prefixed", test_valid_prefixed);
   g_test_add_func ("/load/api/read-errors", test_read_errors);
   g_test_add_func ("/load/api/newer-not-half-read", test_newer_not_half_read);
+  g_test_add_func ("/load/api/one-line-messages", test_one_line_messages);
   g_test_add_func ("/load/hostile/external-entities", test_hostile_external_entities);
   g_test_add_func ("/load/hostile/billion-laughs", test_hostile_billion_laughs);
   g_test_add_func ("/load/hostile/gzip", test_hostile_gzip);

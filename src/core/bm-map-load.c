@@ -9,8 +9,14 @@
  *  - libxml2 parses from memory with no network, no DTD loading, no entity
  *    substitution, and a DOCTYPE stops the parser the moment it is seen,
  *    before any entity is declared, let alone expanded;
- *  - every rule of format.md's "What is valid" is then checked on the tree,
- *    and every independent problem is reported with its line.
+ *  - every rule of format.md's "What is valid" is checked on the tree, and
+ *    every independent problem is reported with its line.
+ *
+ * A full tree of a big map costs far more than parsing it (10,000 actors
+ * and 30,000 ties make 70 MB of nodes), so each party, actor and tie is
+ * checked and taken into the model as soon as its end tag is parsed, and
+ * its content freed.  The rest of the tree (the root, the sections, their
+ * foreign elements) is checked once the document is complete.
  */
 #include "config.h"
 
@@ -97,10 +103,10 @@ typedef enum
 
 typedef struct
 {
-  RefKind  kind;
-  int      line;
-  char    *owner;   /* the actor's or tie's id; may be NULL */
-  char    *target;
+  RefKind     kind;
+  int         line;
+  const char *owner;   /* the actor's or tie's id; may be NULL */
+  const char *target;
 } PendingRef;
 
 typedef struct
@@ -108,9 +114,9 @@ typedef struct
   const char *display_name;
   GPtrArray  *problems;       /* BmProblem* */
   BmMap      *map;
-  xmlDocPtr   doc;
   GHashTable *ids;            /* id → packed (line, kind) */
   GArray     *refs;           /* PendingRef */
+  GStringChunk *chunk;        /* ids and references */
   GPtrArray  *strings;        /* strings owned for the duration of the load */
 
   /* from the parser */
@@ -119,15 +125,15 @@ typedef struct
   gboolean    xml_failed;
   int         xml_error_line;
   char       *xml_error_message;
+
+  /* the root: checked when its start tag is parsed */
+  gboolean    root_checked;
+  gboolean    root_refused;   /* not a Bridgemap map, or a newer one */
+  gboolean    newer;
 } Loader;
 
-static void
-pending_ref_clear (gpointer data)
-{
-  PendingRef *ref = data;
-  g_free (ref->owner);
-  g_free (ref->target);
-}
+/* Marks an item element whose content was read and freed during parsing */
+static char item_done;
 
 static void
 add_problem (Loader *self, int line, char *message)
@@ -233,7 +239,7 @@ attr_value (Loader *self, xmlAttrPtr attr)
       attr->children->content != NULL)
     return (const char *) attr->children->content;
 
-  value = xmlNodeListGetString (self->doc, attr->children, 1);
+  value = xmlNodeListGetString (attr->doc, attr->children, 1);
   copy = g_strdup (value != NULL ? (const char *) value : "");
   xmlFree (value);
   g_ptr_array_add (self->strings, copy);
@@ -384,11 +390,40 @@ item_subject (const char *element, const char *id)
   return g_strdup_printf (_("%s \"%s\""), element, id);
 }
 
-static char *
-section_subject (const char *element)
+/* What a message calls an element, formatted only when a problem is
+ * reported: 'actor "chissano"', 'this tie', '<actors>', 'the <note> of
+ * actor "a"' */
+typedef struct _Subject Subject;
+struct _Subject
 {
-  return g_strdup_printf ("<%s>", element);
+  const char    *element;
+  const char    *id;      /* items: their id attribute, NULL when absent */
+  gboolean       item;
+  const Subject *owner;   /* the item a <note> belongs to */
+  const char    *text;    /* once formatted, until the load ends */
+};
+
+static const char *
+subject_text (Loader *self, Subject *subject)
+{
+  char *text;
+
+  if (subject->text != NULL)
+    return subject->text;
+  if (subject->owner != NULL)
+    /* TRANSLATORS: e.g. the <note> of actor "chissano" */
+    text = g_strdup_printf (_("the <%s> of %s"), subject->element,
+                            subject_text (self, (Subject *) subject->owner));
+  else if (subject->item)
+    text = item_subject (subject->element, shown (self, subject->id));
+  else
+    text = g_strdup_printf ("<%s>", subject->element);
+  g_ptr_array_add (self->strings, text);
+  subject->text = text;
+  return text;
 }
+
+#define S(subject) subject_text (self, (subject))
 
 static BmExtra *
 ensure_extra (BmExtra **extra)
@@ -420,7 +455,7 @@ collect_ns_decls (Loader *self, xmlNodePtr node, BmExtra **extra)
 static void
 collect_attributes (Loader             *self,
                     xmlNodePtr          node,
-                    const char         *subject,
+                    Subject            *subject,
                     const char *const  *allowed,
                     const char        **values,
                     BmExtra           **extra)
@@ -449,17 +484,17 @@ collect_attributes (Loader             *self,
               if (guess != NULL)
                 problem (self, node_line (node),
                          _("%s has an unknown attribute \"%s\" (did you mean \"%s\"?)"),
-                         subject, name, guess);
+                         S (subject), name, guess);
               else if (list != NULL)
                 problem (self, node_line (node),
                          _("%s has an unknown attribute \"%s\"; the attributes it may have are %s "
                            "(extensions must use a namespace of their own)"),
-                         subject, name, list);
+                         S (subject), name, list);
               else
                 problem (self, node_line (node),
                          _("%s has an unknown attribute \"%s\"; it takes no attributes "
                            "(extensions must use a namespace of their own)"),
-                         subject, name);
+                         S (subject), name);
             }
         }
       else if (is_bm_namespace (attr->ns))
@@ -467,7 +502,7 @@ collect_attributes (Loader             *self,
           problem (self, node_line (node),
                    _("%s has the attribute \"%s:%s\" in the Bridgemap namespace; "
                      "Bridgemap attributes are written without a prefix"),
-                   subject, attr->ns->prefix != NULL ? (const char *) attr->ns->prefix : "",
+                   S (subject), attr->ns->prefix != NULL ? (const char *) attr->ns->prefix : "",
                    name);
         }
       else
@@ -505,7 +540,7 @@ serialise_foreign (Loader *self, xmlNodePtr node)
   for (xmlNsPtr ns = node->nsDef; ns != NULL; ns = ns->next)
     if (ns->prefix == NULL)
       has_default = TRUE;
-  inherited = default_namespace (self->doc, node->parent);
+  inherited = default_namespace (node->doc, node->parent);
   if (!has_default && strcmp (inherited, BM_NAMESPACE) != 0)
     {
       added = xmlNewNs (NULL, (const xmlChar *) inherited, NULL);
@@ -567,7 +602,7 @@ text_line (xmlNodePtr text)
 
 /* Text that is not allowed in an element: report the first stray piece */
 static void
-check_text (Loader *self, xmlNodePtr child, const char *subject, gboolean *reported)
+check_text (Loader *self, xmlNodePtr child, Subject *subject, gboolean *reported)
 {
   const char *content = (const char *) child->content;
   g_autofree char *quote = NULL;
@@ -578,7 +613,7 @@ check_text (Loader *self, xmlNodePtr child, const char *subject, gboolean *repor
   quote = excerpt (content);
   problem (self, text_line (child),
            _("%s contains the text \"%s\"; text is not allowed there"),
-           subject, quote);
+           S (subject), quote);
 }
 
 /* An element in no namespace or in the Bridgemap namespace that is not
@@ -586,7 +621,7 @@ check_text (Loader *self, xmlNodePtr child, const char *subject, gboolean *repor
 static void
 unknown_element (Loader            *self,
                  xmlNodePtr         child,
-                 const char        *subject,
+                 Subject           *subject,
                  const char *const *allowed)
 {
   const char *name = node_name (child);
@@ -601,31 +636,31 @@ unknown_element (Loader            *self,
         problem (self, line,
                  _("the element <%s> in %s has no namespace; Bridgemap elements belong to "
                    "the namespace \"%s\""),
-                 name, subject, BM_NAMESPACE);
+                 name, S (subject), BM_NAMESPACE);
       else
         problem (self, line,
                  _("unknown element <%s> in %s: it has no namespace, so it is neither a "
                    "Bridgemap element nor an extension (extensions need a namespace of their own)"),
-                 name, subject);
+                 name, S (subject));
       return;
     }
 
   if (guess != NULL)
     problem (self, line, _("unknown element <%s> in %s (did you mean <%s>?)"),
-             name, subject, guess);
+             name, S (subject), guess);
   else if (allowed != NULL && allowed[0] != NULL)
     {
       g_autofree char *list = join_names (allowed, "<", ">");
       problem (self, line,
                _("unknown element <%s> in %s; the Bridgemap elements allowed there are %s "
                  "(extensions must use a namespace of their own)"),
-               name, subject, list);
+               name, S (subject), list);
     }
   else
     problem (self, line,
              _("unknown element <%s> in %s; no Bridgemap element is allowed there "
                "(extensions must use a namespace of their own)"),
-             name, subject);
+             name, S (subject));
 }
 
 /* Walks the children of a Bridgemap element that may hold elements.
@@ -634,7 +669,7 @@ unknown_element (Loader            *self,
 static GPtrArray *
 walk_children (Loader            *self,
                xmlNodePtr         node,
-               const char        *subject,
+               Subject           *subject,
                const char *const *allowed,
                BmExtra          **extra)
 {
@@ -665,7 +700,7 @@ walk_children (Loader            *self,
 
         case XML_ENTITY_REF_NODE:
           /* Cannot happen without a DTD, which is refused; be safe anyway */
-          problem (self, node_line (node), _("%s contains an entity reference"), subject);
+          problem (self, node_line (node), _("%s contains an entity reference"), S (subject));
           break;
 
         default:
@@ -680,7 +715,7 @@ walk_children (Loader            *self,
 static char *
 read_text_element (Loader     *self,
                    xmlNodePtr  node,
-                   const char *subject,
+                   Subject    *subject,
                    BmExtra   **extra)
 {
   GString *text = g_string_new (NULL);
@@ -703,12 +738,12 @@ read_text_element (Loader     *self,
           if (!element_reported)
             problem (self, node_line (child),
                      _("%s holds text only, but contains the element <%s>"),
-                     subject, node_name (child));
+                     S (subject), node_name (child));
           element_reported = TRUE;
           break;
 
         case XML_ENTITY_REF_NODE:
-          problem (self, node_line (node), _("%s contains an entity reference"), subject);
+          problem (self, node_line (node), _("%s contains an entity reference"), S (subject));
           break;
 
         default:
@@ -728,7 +763,7 @@ read_text_element (Loader     *self,
 static void
 check_order (Loader            *self,
              GPtrArray         *children,
-             const char        *subject,
+             Subject           *subject,
              const char *const *order)
 {
   int first_line[8] = { 0 };
@@ -750,7 +785,7 @@ check_order (Loader            *self,
         {
           problem (self, line,
                    _("%s has a second <%s> element; only one is allowed (the first is on line %d)"),
-                   subject, order[rank], first_line[rank]);
+                   S (subject), order[rank], first_line[rank]);
           continue;
         }
       for (guint later = rank + 1; later < n; later++)
@@ -758,7 +793,7 @@ check_order (Loader            *self,
           {
             problem (self, line,
                      _("<%s> must come before <%s> in %s (the <%s> is on line %d)"),
-                     order[rank], order[later], subject, order[later], first_line[later]);
+                     order[rank], order[later], S (subject), order[later], first_line[later]);
             break;
           }
       first_line[rank] = line;
@@ -800,7 +835,7 @@ unpack_id (gpointer value, int *line, IdKind *kind)
 
 /* Checks an item's id; returns TRUE when it is valid and new */
 static gboolean
-register_id (Loader *self, const char *id, int line, IdKind kind, const char *subject)
+register_id (Loader *self, const char *id, int line, IdKind kind, Subject *subject)
 {
   gpointer existing;
 
@@ -812,10 +847,11 @@ register_id (Loader *self, const char *id, int line, IdKind kind, const char *su
       problem (self, line,
                _("%s has an id that is not valid; an id starts with a letter or \"_\" "
                  "and goes on with letters, digits, \"_\", \".\" or \"-\""),
-               subject);
+               S (subject));
       /* still known, so that references to it do not add noise */
       if (existing == NULL)
-        g_hash_table_insert (self->ids, (gpointer) id, pack_id (line, kind));
+        g_hash_table_insert (self->ids, g_string_chunk_insert (self->chunk, id),
+                             pack_id (line, kind));
       return FALSE;
     }
   if (existing != NULL)
@@ -830,14 +866,19 @@ register_id (Loader *self, const char *id, int line, IdKind kind, const char *su
                shown (self, id), id_kind_name (first_kind), first_line);
       return FALSE;
     }
-  g_hash_table_insert (self->ids, (gpointer) id, pack_id (line, kind));
+  g_hash_table_insert (self->ids, g_string_chunk_insert (self->chunk, id),
+                       pack_id (line, kind));
   return TRUE;
 }
 
 static void
 add_ref (Loader *self, RefKind kind, int line, const char *owner, const char *target)
 {
-  PendingRef ref = { kind, line, g_strdup (owner), g_strdup (target) };
+  PendingRef ref = {
+    kind, line,
+    owner != NULL ? g_string_chunk_insert (self->chunk, owner) : NULL,
+    g_string_chunk_insert (self->chunk, target),
+  };
   g_array_append_val (self->refs, ref);
 }
 
@@ -847,8 +888,7 @@ resolve_refs (Loader *self)
   for (guint i = 0; i < self->refs->len; i++)
     {
       PendingRef *ref = &g_array_index (self->refs, PendingRef, i);
-      g_autofree char *subject = item_subject (ref->kind == REF_PARTY ? "actor" : "tie",
-                                               shown (self, ref->owner));
+      g_autofree char *subject = NULL;
       gpointer found = g_hash_table_lookup (self->ids, ref->target);
       IdKind want = ref->kind == REF_PARTY ? ID_PARTY : ID_ACTOR;
       int line = 0;
@@ -858,6 +898,9 @@ resolve_refs (Loader *self)
         unpack_id (found, &line, &kind);
       if (found != NULL && kind == want)
         continue;
+
+      subject = item_subject (ref->kind == REF_PARTY ? "actor" : "tie",
+                              shown (self, ref->owner));
 
       if (found != NULL)
         {
@@ -906,15 +949,15 @@ resolve_refs (Loader *self)
 /* ---- attribute values ---------------------------------------------------------- */
 
 static void
-missing (Loader *self, int line, const char *subject, const char *attribute)
+missing (Loader *self, int line, Subject *subject, const char *attribute)
 {
-  problem (self, line, _("%s has no \"%s\" attribute, which is required"), subject, attribute);
+  problem (self, line, _("%s has no \"%s\" attribute, which is required"), S (subject), attribute);
 }
 
 static void
 bad_enum (Loader            *self,
           int                line,
-          const char        *subject,
+          Subject           *subject,
           const char        *attribute,
           const char        *value,
           const char *const *allowed)
@@ -926,10 +969,10 @@ bad_enum (Loader            *self,
     problem (self, line,
              _("%s has %s=\"%s\", which is not allowed (did you mean \"%s\"?); "
                "the values allowed are %s"),
-             subject, attribute, shown (self, value), guess, list);
+             S (subject), attribute, shown (self, value), guess, list);
   else
     problem (self, line, _("%s has %s=\"%s\", which is not allowed; the values allowed are %s"),
-             subject, attribute, shown (self, value), list);
+             S (subject), attribute, shown (self, value), list);
 }
 
 /* Fills a NULL-terminated list with the file tokens of an enumeration */
@@ -944,7 +987,7 @@ bad_enum (Loader            *self,
 static gboolean
 parse_digit (Loader     *self,
              int         line,
-             const char *subject,
+             Subject    *subject,
              const char *attribute,
              const char *value,
              int         max,
@@ -957,12 +1000,12 @@ parse_digit (Loader     *self,
     }
   problem (self, line,
            _("%s has %s=\"%s\"; it must be a single digit from 1 to %d"),
-           subject, attribute, shown (self, value), max);
+           S (subject), attribute, shown (self, value), max);
   return FALSE;
 }
 
 static gboolean
-parse_color (Loader *self, int line, const char *subject, const char *value, guint32 *out)
+parse_color (Loader *self, int line, Subject *subject, const char *value, guint32 *out)
 {
   guint32 color = 0;
   gboolean ok = value[0] == '#' && strlen (value) == 7;
@@ -979,7 +1022,7 @@ parse_color (Loader *self, int line, const char *subject, const char *value, gui
       problem (self, line,
                _("%s has color=\"%s\"; a color is written as # and six hexadecimal digits, "
                  "like \"#b03a2e\""),
-               subject, shown (self, value));
+               S (subject), shown (self, value));
       return FALSE;
     }
   *out = color;
@@ -1022,7 +1065,7 @@ is_number_syntax (const char *s)
 static gboolean
 parse_coordinate (Loader     *self,
                   int         line,
-                  const char *subject,
+                  Subject    *subject,
                   const char *attribute,
                   const char *value,
                   double     *out)
@@ -1034,7 +1077,7 @@ parse_coordinate (Loader     *self,
       problem (self, line,
                _("%s has %s=\"%s\", which is not a number as Bridgemap writes them "
                  "(digits with an optional \"-\", \".\" and exponent, like \"-12.5\")"),
-               subject, attribute, shown (self, value));
+               S (subject), attribute, shown (self, value));
       return FALSE;
     }
   errno = 0;
@@ -1046,7 +1089,7 @@ parse_coordinate (Loader     *self,
       problem (self, line,
                _("%s has %s=\"%s\", which is out of range; coordinates lie between "
                  "-1000000000 and 1000000000"),
-               subject, attribute, shown (self, value));
+               S (subject), attribute, shown (self, value));
       return FALSE;
     }
   *out = v;
@@ -1055,7 +1098,7 @@ parse_coordinate (Loader     *self,
 
 /* name: trimmed of XML white space, must not be empty */
 static char *
-parse_name (Loader *self, int line, const char *subject, const char *value)
+parse_name (Loader *self, int line, Subject *subject, const char *value)
 {
   const char *start = value;
   const char *end = value + strlen (value);
@@ -1066,7 +1109,7 @@ parse_name (Loader *self, int line, const char *subject, const char *value)
     end--;
   if (start == end)
     {
-      problem (self, line, _("%s has an empty name"), subject);
+      problem (self, line, _("%s has an empty name"), S (subject));
       return NULL;
     }
   return g_strndup (start, end - start);
@@ -1081,13 +1124,14 @@ load_party (Loader *self, xmlNodePtr node)
   enum { A_ID, A_NAME, A_COLOR, N_A };
   const char *values[N_A] = { NULL };
   g_autoptr(BmParty) party = g_new0 (BmParty, 1);
-  g_autofree char *subject = NULL;
+  Subject item = { "party", NULL, TRUE, NULL, NULL };
+  Subject *subject = &item;
   g_autoptr(GPtrArray) children = NULL;
   guint before = self->problems->len;
   int line = node_line (node);
   gboolean id_ok;
 
-  subject = item_subject ("party", shown (self, unprefixed_attr (self, node, "id")));
+  subject->id = unprefixed_attr (self, node, "id");
   collect_attributes (self, node, subject, allowed, values, &party->extra);
   collect_ns_decls (self, node, &party->extra);
 
@@ -1115,23 +1159,23 @@ load_party (Loader *self, xmlNodePtr node)
 static void
 load_note (Loader     *self,
            GPtrArray  *notes,
-           const char *subject,
+           Subject    *subject,
            char      **note,
            BmExtra   **note_extra)
 {
   for (guint i = 0; i < notes->len; i++)
     {
       xmlNodePtr node = g_ptr_array_index (notes, i);
-      g_autofree char *note_subject = g_strdup_printf (_("the <note> of %s"), subject);
+      Subject note_subject = { "note", NULL, FALSE, subject, NULL };
 
       if (i > 0)
         {
           problem (self, node_line (node),
                    _("%s has a second <note>; only one is allowed (the first is on line %d)"),
-                   subject, node_line (g_ptr_array_index (notes, 0)));
+                   S (subject), node_line (g_ptr_array_index (notes, 0)));
           continue;
         }
-      *note = read_text_element (self, node, note_subject, note_extra);
+      *note = read_text_element (self, node, &note_subject, note_extra);
     }
 }
 
@@ -1146,7 +1190,8 @@ load_actor (Loader *self, xmlNodePtr node)
   const char *values[N_A] = { NULL };
   const char *tokens[BM_N_SECTORS + 1];
   g_autoptr(BmActor) actor = bm_actor_new (NULL, NULL, BM_LEVEL_TOP, BM_TRACK_1);
-  g_autofree char *subject = NULL;
+  Subject item = { "actor", NULL, TRUE, NULL, NULL };
+  Subject *subject = &item;
   g_autoptr(GPtrArray) children = NULL;
   guint before = self->problems->len;
   int line = node_line (node);
@@ -1154,7 +1199,7 @@ load_actor (Loader *self, xmlNodePtr node)
   double x = 0, y = 0;
   gboolean x_ok = FALSE, y_ok = FALSE;
 
-  subject = item_subject ("actor", shown (self, unprefixed_attr (self, node, "id")));
+  subject->id = unprefixed_attr (self, node, "id");
   collect_attributes (self, node, subject, allowed, values, &actor->extra);
   collect_ns_decls (self, node, &actor->extra);
 
@@ -1180,7 +1225,7 @@ load_actor (Loader *self, xmlNodePtr node)
         problem (self, line,
                  _("%s has an empty party attribute; leave it out for an actor "
                    "with no party (a third party)"),
-                 subject);
+                 S (subject));
       else
         {
           actor->party = g_strdup (values[A_PARTY]);
@@ -1225,7 +1270,7 @@ load_actor (Loader *self, xmlNodePtr node)
              values[A_X] != NULL
              ? _("%s has x but no y; give both coordinates or neither")
              : _("%s has y but no x; give both coordinates or neither"),
-             subject);
+             S (subject));
   else if (x_ok && y_ok && level_ok)
     {
       double top = bm_level_band_top (actor->level);
@@ -1256,13 +1301,14 @@ load_tie (Loader *self, xmlNodePtr node)
   const char *values[N_A] = { NULL };
   const char *tokens[BM_N_TIE_KINDS + 1];
   g_autoptr(BmTie) tie = bm_tie_new (NULL, NULL, NULL, BM_TIE_CHANNEL);
-  g_autofree char *subject = NULL;
+  Subject item = { "tie", NULL, TRUE, NULL, NULL };
+  Subject *subject = &item;
   g_autoptr(GPtrArray) children = NULL;
   guint before = self->problems->len;
   int line = node_line (node);
   gboolean id_ok;
 
-  subject = item_subject ("tie", shown (self, unprefixed_attr (self, node, "id")));
+  subject->id = unprefixed_attr (self, node, "id");
   collect_attributes (self, node, subject, allowed, values, &tie->extra);
   collect_ns_decls (self, node, &tie->extra);
 
@@ -1282,7 +1328,8 @@ load_tie (Loader *self, xmlNodePtr node)
 
   if (values[A_FROM] != NULL && values[A_TO] != NULL &&
       strcmp (values[A_FROM], values[A_TO]) == 0)
-    problem (self, line, _("%s connects the actor \"%s\" to itself"), subject, shown (self, values[A_FROM]));
+    problem (self, line, _("%s connects the actor \"%s\" to itself"),
+             S (subject), shown (self, values[A_FROM]));
 
   if (values[A_KIND] == NULL)
     missing (self, line, subject, "kind");
@@ -1313,7 +1360,8 @@ static void
 load_meta (Loader *self, xmlNodePtr node)
 {
   static const char *const child_names[] = { "title", "description", NULL };
-  g_autofree char *subject = section_subject ("meta");
+  Subject section = { "meta", NULL, FALSE, NULL, NULL };
+  Subject *subject = &section;
   BmExtra *extra = bm_map_get_extra (self->map, BM_EXTRA_META);
   g_autoptr(GPtrArray) children = NULL;
 
@@ -1326,10 +1374,10 @@ load_meta (Loader *self, xmlNodePtr node)
     {
       xmlNodePtr child = g_ptr_array_index (children, i);
       gboolean is_title = strcmp (node_name (child), "title") == 0;
-      g_autofree char *child_subject = section_subject (node_name (child));
+      Subject child_subject = { node_name (child), NULL, FALSE, NULL, NULL };
       BmExtra *child_extra = bm_map_get_extra (self->map,
                                                is_title ? BM_EXTRA_TITLE : BM_EXTRA_DESCRIPTION);
-      g_autofree char *text = read_text_element (self, child, child_subject, &child_extra);
+      g_autofree char *text = read_text_element (self, child, &child_subject, &child_extra);
 
       if (is_title)
         bm_map_set_title (self->map, text);
@@ -1348,7 +1396,8 @@ load_section (Loader      *self,
               ItemLoader   load_item)
 {
   const char *const child_names[] = { item_name, NULL };
-  g_autofree char *subject = section_subject (node_name (node));
+  Subject section = { node_name (node), NULL, FALSE, NULL, NULL };
+  Subject *subject = &section;
   BmExtra *extra = bm_map_get_extra (self->map, slot);
   g_autoptr(GPtrArray) children = NULL;
 
@@ -1356,14 +1405,21 @@ load_section (Loader      *self,
   collect_ns_decls (self, node, &extra);
   children = walk_children (self, node, subject, child_names, &extra);
   for (guint i = 0; i < children->len; i++)
-    load_item (self, g_ptr_array_index (children, i));
+    {
+      xmlNodePtr child = g_ptr_array_index (children, i);
+
+      /* items are normally read as soon as they are parsed */
+      if (child->_private != &item_done)
+        load_item (self, child);
+    }
 }
 
 /* ---- the document --------------------------------------------------------------- */
 
-/* Returns FALSE when the rest of the document must not be read */
+/* Checks the root's name, namespace and version.  Returns FALSE when the
+ * rest of the document must not be read. */
 static gboolean
-check_root (Loader *self, xmlNodePtr root, GError **error)
+check_root (Loader *self, xmlNodePtr root)
 {
   int line = node_line (root);
   xmlAttrPtr version;
@@ -1422,8 +1478,6 @@ check_root (Loader *self, xmlNodePtr root, GError **error)
     number = numeric ? g_ascii_strtod (value, NULL) : 0;
     if (numeric && number > 1)
       {
-        g_autofree char *text = NULL;
-
         /* only this problem: the rest may well be valid in that version */
         g_ptr_array_set_size (self->problems, 0);
         problem (self, line,
@@ -1431,8 +1485,7 @@ check_root (Loader *self, xmlNodePtr root, GError **error)
                    "version of Bridgemap reads format version 1 only, so it does not "
                    "open the file: please update Bridgemap"),
                  shown (self, value));
-        text = format_problems (self->display_name, self->problems);
-        g_set_error_literal (error, BM_MAP_ERROR, BM_MAP_ERROR_NEWER, text);
+        self->newer = TRUE;
         return FALSE;
       }
   }
@@ -1450,7 +1503,8 @@ load_root (Loader *self, xmlNodePtr root)
   static const char *const allowed[] = { "version", NULL };
   static const char *const sections[] = { "meta", "parties", "actors", "ties", NULL };
   const char *values[G_N_ELEMENTS (allowed)] = { NULL };
-  g_autofree char *subject = section_subject ("bridgemap");
+  Subject section = { "bridgemap", NULL, FALSE, NULL, NULL };
+  Subject *subject = &section;
   BmExtra *extra = bm_map_get_extra (self->map, BM_EXTRA_ROOT);
   g_autoptr(GPtrArray) children = NULL;
 
@@ -1476,6 +1530,102 @@ load_root (Loader *self, xmlNodePtr root)
     }
 
   resolve_refs (self);
+}
+
+/* ---- reading items while parsing ------------------------------------------------- */
+
+/* The function that reads @node, if it is a party, an actor or a tie in
+ * its section under the root */
+static ItemLoader
+item_loader (xmlNodePtr node)
+{
+  xmlNodePtr section = node->parent;
+  xmlNodePtr root = section != NULL ? section->parent : NULL;
+  const char *name = node_name (node);
+  const char *section_name;
+
+  if (node->type != XML_ELEMENT_NODE || !is_bm_namespace (node->ns) ||
+      section == NULL || section->type != XML_ELEMENT_NODE || !is_bm_namespace (section->ns) ||
+      root == NULL || root->type != XML_ELEMENT_NODE || root->parent == NULL ||
+      root->parent->type != XML_DOCUMENT_NODE)
+    return NULL;
+
+  section_name = node_name (section);
+  if (strcmp (section_name, "parties") == 0 && strcmp (name, "party") == 0)
+    return load_party;
+  if (strcmp (section_name, "actors") == 0 && strcmp (name, "actor") == 0)
+    return load_actor;
+  if (strcmp (section_name, "ties") == 0 && strcmp (name, "tie") == 0)
+    return load_tie;
+  return NULL;
+}
+
+/* Frees what an item element held, once it is in the model.  The element
+ * itself stays (emptied) so that the parser's view of the tree is intact. */
+static void
+release_item (xmlNodePtr node)
+{
+  xmlFreeNodeList (node->children);
+  node->children = NULL;
+  node->last = NULL;
+  xmlFreePropList (node->properties);
+  node->properties = NULL;
+  node->_private = &item_done;
+}
+
+static void
+on_start_element (void           *data,
+                  const xmlChar  *localname,
+                  const xmlChar  *prefix,
+                  const xmlChar  *uri,
+                  int             nb_namespaces,
+                  const xmlChar **namespaces,
+                  int             nb_attributes,
+                  int             nb_defaulted,
+                  const xmlChar **attributes)
+{
+  xmlParserCtxtPtr ctxt = data;
+  Loader *self = ctxt->_private;
+  xmlNodePtr node;
+
+  xmlSAX2StartElementNs (data, localname, prefix, uri, nb_namespaces, namespaces,
+                         nb_attributes, nb_defaulted, attributes);
+
+  /* the root decides whether to read on: never half-read a newer map */
+  node = ctxt->node;
+  if (self == NULL || self->root_checked || node == NULL || node->parent == NULL ||
+      node->parent->type != XML_DOCUMENT_NODE)
+    return;
+  self->root_checked = TRUE;
+  if (!check_root (self, node))
+    {
+      self->root_refused = TRUE;
+      xmlStopParser (ctxt);
+    }
+}
+
+static void
+on_end_element (void          *data,
+                const xmlChar *localname,
+                const xmlChar *prefix,
+                const xmlChar *uri)
+{
+  xmlParserCtxtPtr ctxt = data;
+  Loader *self = ctxt->_private;
+  xmlNodePtr node = ctxt->node;
+  ItemLoader load_item;
+
+  xmlSAX2EndElementNs (data, localname, prefix, uri);
+
+  if (self == NULL || node == NULL || !self->root_checked || self->root_refused ||
+      self->xml_failed)
+    return;
+  load_item = item_loader (node);
+  if (load_item != NULL)
+    {
+      load_item (self, node);
+      release_item (node);
+    }
 }
 
 /* ---- bytes and encoding ---------------------------------------------------------- */
@@ -1524,7 +1674,8 @@ check_xml_declaration (Loader *self, const char *data, gsize length, gsize start
         return TRUE;
       quote = data[i++];
       value_start = i;
-      while (i < length && data[i] != quote && data[i] != '<' && data[i] != '>' && i - value_start < 64)
+      while (i < length && data[i] != quote && data[i] != '<' && data[i] != '>' &&
+             i - value_start < 64)
         i++;
       if (i >= length || data[i] != quote)
         return TRUE;
@@ -1832,6 +1983,8 @@ parse (Loader *self, const char *data, gsize length)
   ctxt->_private = self;
   ctxt->sax->internalSubset = on_internal_subset;
   ctxt->sax->externalSubset = on_external_subset;
+  ctxt->sax->startElementNs = on_start_element;
+  ctxt->sax->endElementNs = on_end_element;
   ctxt->sax->serror = on_xml_error;
   ctxt->sax->error = NULL;
   ctxt->sax->warning = NULL;
@@ -1849,8 +2002,15 @@ parse (Loader *self, const char *data, gsize length)
                  "(it could make the reader fetch other files or expand text without limit)"));
       g_clear_pointer (&doc, xmlFreeDoc);
     }
+  else if (self->root_refused)
+    {
+      /* the problem with the root is recorded; nothing else is read */
+      g_clear_pointer (&doc, xmlFreeDoc);
+    }
   else if (doc == NULL || self->xml_failed || !ctxt->wellFormed || !ctxt->nsWellFormed)
     {
+      /* what was read before the XML broke means nothing */
+      g_ptr_array_set_size (self->problems, 0);
       if (self->xml_error_message != NULL)
         add_problem (self, self->xml_error_line, g_steal_pointer (&self->xml_error_message));
       else
@@ -1887,8 +2047,8 @@ bm_map_load_from_data (const char  *data,
                        GError     **error)
 {
   Loader self = { 0 };
-  GError *local_error = NULL;
   BmMap *result = NULL;
+  xmlDocPtr doc = NULL;
   xmlNodePtr root;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
@@ -1900,42 +2060,43 @@ bm_map_load_from_data (const char  *data,
   self.problems = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_problem_free);
   self.ids = g_hash_table_new (g_str_hash, g_str_equal);
   self.refs = g_array_new (FALSE, TRUE, sizeof (PendingRef));
-  g_array_set_clear_func (self.refs, pending_ref_clear);
+  self.chunk = g_string_chunk_new (4096);
   self.strings = g_ptr_array_new_with_free_func (g_free);
   self.map = bm_map_new ();
+
+  bm_map_begin_batch (self.map);
 
   if (!check_bytes (&self, data, length))
     goto out;
 
-  self.doc = parse (&self, data, length);
-  if (self.doc == NULL)
+  /* parties, actors and ties are read while parsing */
+  doc = parse (&self, data, length);
+  if (doc == NULL)
     goto out;
 
-  root = xmlDocGetRootElement (self.doc);
+  root = xmlDocGetRootElement (doc);
   if (root == NULL)
     {
       problem (&self, 0, _("this is not an XML document: there is no element in the file"));
       goto out;
     }
+  if (!self.root_checked && !check_root (&self, root))
+    goto out;
 
-  bm_map_begin_batch (self.map);
-  if (check_root (&self, root, &local_error))
-    load_root (&self, root);
-  bm_map_end_batch (self.map);
+  /* the rest of the document */
+  load_root (&self, root);
 
 out:
-  if (local_error == NULL && self.problems->len > 0)
+  bm_map_end_batch (self.map);
+
+  if (self.problems->len > 0)
     {
       g_autofree char *message = NULL;
 
       g_ptr_array_sort (self.problems, compare_problems);
       message = format_problems (self.display_name, self.problems);
-      g_set_error_literal (&local_error, BM_MAP_ERROR, BM_MAP_ERROR_INVALID, message);
-    }
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
+      g_set_error_literal (error, BM_MAP_ERROR,
+                           self.newer ? BM_MAP_ERROR_NEWER : BM_MAP_ERROR_INVALID, message);
       g_clear_object (&self.map);
     }
   else
@@ -1946,9 +2107,10 @@ out:
   else
     g_ptr_array_unref (self.problems);
 
-  g_clear_pointer (&self.doc, xmlFreeDoc);
+  g_clear_pointer (&doc, xmlFreeDoc);
   g_hash_table_unref (self.ids);
   g_array_unref (self.refs);
+  g_string_chunk_free (self.chunk);
   g_ptr_array_unref (self.strings);
   g_free (self.xml_error_message);
   return result;
