@@ -46,13 +46,15 @@ typedef enum
 {
   REC_SEGMENT,
   REC_POLYGON,
+  REC_POLYLINE,   /* round joins and caps */
+  REC_DOTS,       /* dots of radius hw every @ring pixels from (x1, y1) */
 } RecType;
 
 typedef struct
 {
   RecType  type;
   gboolean round;
-  int      n;          /* polygon: corners, from rec_points[first] */
+  int      n;          /* polygon, polyline: points, from rec_points[first] */
   guint    first;
   double   x1, y1, x2, y2, hw, ring;
   double   ymin, ymax;
@@ -649,6 +651,85 @@ rasterize_segment (const Window *p, const Src *srcp, double x1, double y1, doubl
     }
 }
 
+/* Round dots of radius hw along the segment, the first at (x1, y1), then
+ * every @period pixels up to (x2, y2): one shape for the whole line */
+static void
+rasterize_dots (const Window *p, const Src *srcp, double x1, double y1, double x2, double y2,
+                double hw, double period)
+{
+  const Src src = *srcp;
+  double dx = x2 - x1, dy = y2 - y1;
+  double len = sqrt (dx * dx + dy * dy);
+  double ux, uy, nx, ny, inv_nx, inv_ux;
+  double reach = hw + 0.5;
+  int kmax, j0, j1;
+
+  if (len < 1e-9 || period <= 0)
+    {
+      rasterize_segment (p, srcp, x1, y1, x1, y1, hw, TRUE, -1);
+      return;
+    }
+  kmax = (int) floor (len / period + 1e-9);
+  ux = dx / len;
+  uy = dy / len;
+  nx = -uy;
+  ny = ux;
+  inv_nx = fabs (nx) > 1e-12 ? 1 / nx : 0;
+  inv_ux = fabs (ux) > 1e-12 ? 1 / ux : 0;
+
+  clip_rows (p, MIN (y1, y2) - reach - 1, MAX (y1, y2) + reach + 1, &j0, &j1);
+  for (int j = j0; j < j1; j++)
+    {
+      double py = j + 0.5 - y1;
+      double xa, xb;
+      int i0, i1;
+      guint32 *row;
+      double perp, along;
+
+      if (inv_nx != 0)
+        {
+          double c = x1 - py * ny * inv_nx, h = reach * fabs (inv_nx);
+          xa = c - h;
+          xb = c + h;
+        }
+      else
+        {
+          if (fabs (py * ny) > reach)
+            continue;
+          xa = -G_MAXDOUBLE;
+          xb = G_MAXDOUBLE;
+        }
+      if (inv_ux != 0)
+        {
+          double c0 = x1 + (-reach - py * uy) * inv_ux, c1 = x1 + (kmax * period + reach - py * uy) * inv_ux;
+          if (c0 > c1)
+            {
+              double t = c0;
+              c0 = c1;
+              c1 = t;
+            }
+          xa = MAX (xa, c0);
+          xb = MIN (xb, c1);
+        }
+      if (xa > xb)
+        continue;
+      clip_cols (p, xa, xb, &i0, &i1);
+      row = row_ptr (p, j);
+      perp = (i0 + 0.5 - x1) * nx + py * ny;
+      along = (i0 + 0.5 - x1) * ux + py * uy;
+      for (int i = i0; i < i1; i++, perp += nx, along += ux)
+        {
+          int k = (int) floor (along / period + 0.5);
+          double d, cov;
+          k = CLAMP (k, 0, kmax);
+          d = along - k * period;
+          cov = reach - sqrt (perp * perp + d * d);
+          if (cov > 0)
+            blend (&src, &row[i], cov);
+        }
+    }
+}
+
 /* A convex polygon in pixels: filled (hw < 0) or stroked with half width
  * hw, mitred */
 static void
@@ -837,15 +918,64 @@ raster_polygon (BmPainter *p, const double *xy, int n, double hw)
   g_array_append_val (p->recs, r);
 }
 
+static void
+raster_dots (BmPainter *p, double x1, double y1, double x2, double y2, double hw, double period)
+{
+  Rec r = { 0, };
+  double reach = hw + 1.5;
+
+  r.type = REC_DOTS;
+  r.x1 = x1;
+  r.y1 = y1;
+  r.x2 = x2;
+  r.y2 = y2;
+  r.hw = hw;
+  r.ring = period;
+  r.ymin = MIN (y1, y2) - reach;
+  r.ymax = MAX (y1, y2) + reach;
+  if (r.ymax < p->cy0 || r.ymin > p->cy1)
+    return;
+  r.src = src_of (p);
+  g_array_append_val (p->recs, r);
+}
+
+/* @xy in pixels */
+static void
+raster_polyline (BmPainter *p, const double *xy, int n, double hw)
+{
+  Rec r = { 0, };
+  double reach = hw + 1.5;
+
+  r.type = REC_POLYLINE;
+  r.n = n;
+  r.first = p->rec_points->len;
+  r.hw = hw;
+  r.ymin = G_MAXDOUBLE;
+  r.ymax = -G_MAXDOUBLE;
+  for (int i = 0; i < n; i++)
+    {
+      r.ymin = MIN (r.ymin, xy[2 * i + 1] - reach);
+      r.ymax = MAX (r.ymax, xy[2 * i + 1] + reach);
+    }
+  if (r.ymax < p->cy0 || r.ymin > p->cy1)
+    return;
+  r.src = src_of (p);
+  g_array_append_vals (p->rec_points, xy, 2 * n);
+  g_array_append_val (p->recs, r);
+}
+
 #define STRIP_BYTES (384 * 1024)
 
 typedef struct
 {
-  BmPainter *p;
-  int        strip_rows;
-  int        first_strip;
-  int        step;
-  gboolean   done;       /* set by the helper thread, under helper_lock */
+  BmPainter   *p;
+  int          strip_rows;
+  int          n_strips;
+  const guint *strip_start;  /* n_strips + 1 offsets into strip_recs */
+  const guint *strip_recs;   /* record indices, in order, per strip */
+  int          first_strip;
+  int          step;
+  gboolean     done;         /* set by the helper thread, under helper_lock */
 } ReplayJob;
 
 static gpointer
@@ -861,20 +991,40 @@ replay_strips (gpointer data)
   w.stride = p->stride;
   w.cx0 = p->cx0;
   w.cx1 = p->cx1;
-  for (int top = p->cy0 + job->first_strip * job->strip_rows; top < p->cy1;
-       top += job->step * job->strip_rows)
+  for (int s = job->first_strip; s < job->n_strips; s += job->step)
     {
-      w.cy0 = top;
-      w.cy1 = MIN (p->cy1, top + job->strip_rows);
-      for (guint k = 0; k < p->recs->len; k++)
+      w.cy0 = p->cy0 + s * job->strip_rows;
+      w.cy1 = MIN (p->cy1, w.cy0 + job->strip_rows);
+      for (guint k = job->strip_start[s]; k < job->strip_start[s + 1]; k++)
         {
-          const Rec *r = &recs[k];
-          if (r->ymax < w.cy0 || r->ymin > w.cy1)
-            continue;
-          if (r->type == REC_SEGMENT)
-            rasterize_segment (&w, &r->src, r->x1, r->y1, r->x2, r->y2, r->hw, r->round, r->ring);
-          else
-            rasterize_polygon (&w, &r->src, points + r->first, r->n, r->hw);
+          const Rec *r = &recs[job->strip_recs[k]];
+          const double *xy = points + r->first;
+
+          switch (r->type)
+            {
+            case REC_SEGMENT:
+              rasterize_segment (&w, &r->src, r->x1, r->y1, r->x2, r->y2, r->hw, r->round, r->ring);
+              break;
+            case REC_POLYGON:
+              rasterize_polygon (&w, &r->src, xy, r->n, r->hw);
+              break;
+            case REC_DOTS:
+              rasterize_dots (&w, &r->src, r->x1, r->y1, r->x2, r->y2, r->hw, r->ring);
+              break;
+            case REC_POLYLINE:
+            default:
+              for (int i = 0; i + 1 < r->n; i++)
+                {
+                  /* Only the pieces crossing this strip */
+                  double ya = MIN (xy[2 * i + 1], xy[2 * i + 3]) - r->hw - 1;
+                  double yb = MAX (xy[2 * i + 1], xy[2 * i + 3]) + r->hw + 1;
+                  if (yb < w.cy0 || ya > w.cy1)
+                    continue;
+                  rasterize_segment (&w, &r->src, xy[2 * i], xy[2 * i + 1], xy[2 * i + 2],
+                                     xy[2 * i + 3], r->hw, TRUE, -1);
+                }
+              break;
+            }
         }
     }
   return NULL;
@@ -918,17 +1068,44 @@ static void
 replay (BmPainter *p)
 {
   int width = p->cx1 - p->cx0;
-  int strip_rows;
+  int strip_rows, n_strips;
+  const Rec *recs = (const Rec *) (void *) p->recs->data;
+  g_autofree guint *start = NULL;
+  g_autofree guint *list = NULL;
+  g_autofree guint *fill = NULL;
 
   if (p->recs->len == 0)
     return;
   cairo_surface_flush (p->target);
   p->pixels_written = TRUE;
   strip_rows = CLAMP (STRIP_BYTES / MAX (4 * width, 1), 16, 512);
+  n_strips = MAX (1, (p->cy1 - p->cy0 + strip_rows - 1) / strip_rows);
 
-  if (p->recs->len > 400 && p->cy1 - p->cy0 > 2 * strip_rows && helper_pool () != NULL)
+  /* Which records cross each strip (counting sort, record order kept) */
+  start = g_new0 (guint, n_strips + 1);
+  for (guint k = 0; k < p->recs->len; k++)
     {
-      ReplayJob jobs[2] = { { p, strip_rows, 0, 2, FALSE }, { p, strip_rows, 1, 2, FALSE } };
+      int s0 = CLAMP ((int) floor ((recs[k].ymin - p->cy0) / strip_rows), 0, n_strips - 1);
+      int s1 = CLAMP ((int) floor ((recs[k].ymax - p->cy0) / strip_rows), 0, n_strips - 1);
+      for (int s = s0; s <= s1; s++)
+        start[s + 1]++;
+    }
+  for (int s = 0; s < n_strips; s++)
+    start[s + 1] += start[s];
+  list = g_new (guint, MAX (start[n_strips], 1));
+  fill = g_memdup2 (start, sizeof (guint) * (n_strips + 1));
+  for (guint k = 0; k < p->recs->len; k++)
+    {
+      int s0 = CLAMP ((int) floor ((recs[k].ymin - p->cy0) / strip_rows), 0, n_strips - 1);
+      int s1 = CLAMP ((int) floor ((recs[k].ymax - p->cy0) / strip_rows), 0, n_strips - 1);
+      for (int s = s0; s <= s1; s++)
+        list[fill[s]++] = k;
+    }
+
+  if (p->recs->len > 400 && n_strips > 2 && helper_pool () != NULL)
+    {
+      ReplayJob jobs[2] = { { p, strip_rows, n_strips, start, list, 0, 2, FALSE },
+                            { p, strip_rows, n_strips, start, list, 1, 2, FALSE } };
       GThreadPool *pool = helper_pool ();
 
       g_mutex_lock (&helper_lock);
@@ -942,7 +1119,7 @@ replay (BmPainter *p)
     }
   else
     {
-      ReplayJob job = { p, strip_rows, 0, 1, FALSE };
+      ReplayJob job = { p, strip_rows, n_strips, start, list, 0, 1, FALSE };
       replay_strips (&job);
     }
   g_array_set_size (p->recs, 0);
@@ -1012,7 +1189,10 @@ bm_painter_segment (BmPainter *p, double x1, double y1, double x2, double y2)
       return;
     }
   raster_prepare (p);
-  if (p->dash != BM_DASH_NONE)
+  if (p->dash == BM_DASH_DOTS)
+    raster_dots (p, PX (x1), PY (y1), PX (x2), PY (y2), p->width * p->scale / 2,
+                 p->dash_period * p->scale);
+  else if (p->dash != BM_DASH_NONE)
     {
       double xy[4] = { PX (x1), PY (y1), PX (x2), PY (y2) };
       raster_dashed_polyline (p, xy, 2, FALSE);
@@ -1044,9 +1224,20 @@ bm_painter_polyline (BmPainter *p, const double *xy, int n)
       return;
     }
   raster_prepare (p);
-  for (int i = 0; i + 1 < n; i++)
-    raster_segment (p, PX (xy[2 * i]), PY (xy[2 * i + 1]), PX (xy[2 * i + 2]),
-                    PY (xy[2 * i + 3]), p->width * p->scale / 2, TRUE, -1);
+  {
+    double stack_px[64];
+    g_autofree double *heap_px = NULL;
+    double *px = stack_px;
+
+    if (2 * n > (int) G_N_ELEMENTS (stack_px))
+      px = heap_px = g_new (double, 2 * n);
+    for (int i = 0; i < n; i++)
+      {
+        px[2 * i] = PX (xy[2 * i]);
+        px[2 * i + 1] = PY (xy[2 * i + 1]);
+      }
+    raster_polyline (p, px, n, p->width * p->scale / 2);
+  }
 }
 
 void

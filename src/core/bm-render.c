@@ -67,6 +67,18 @@ static const guint32 palette[] = {
 
 /* ---- small helpers --------------------------------------------------------- */
 
+/* g_int64_hash folds the two halves together, so packed (x, y) cells
+ * that share x ^ y collide; mix all the bits instead */
+static guint
+mixed_int64_hash (gconstpointer v)
+{
+  guint64 x = *(const guint64 *) v;
+  x ^= x >> 33;
+  x *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  x ^= x >> 33;
+  return (guint) x;
+}
+
 static void
 set_color (cairo_t *cr, guint32 c)
 {
@@ -1112,21 +1124,86 @@ arrow_length (double w)
   return 7.0 + 2.0 * w;
 }
 
+/* Patterns too small to see at the view's scale (@ppu pixels per unit,
+ * G_MAXDOUBLE for print) give way to plain lines in the same colour: a
+ * zig-zag with teeth of a few pixels or dots closer than that read as
+ * nothing, and cost as much as thousands of shapes.  Zoomed in, they come
+ * back. */
+#define ZIGZAG_WAVE(w)     (10.0 + 2.0 * (w))
+#define MIN_ZIGZAG_PIXELS  5.0
+#define DOT_PERIOD(w)      ((w) * 2.2)
+#define MIN_DOT_PIXELS     2.5
+
+static gboolean
+zigzag_visible (double w, double ppu)
+{
+  return ZIGZAG_WAVE (w) * ppu >= MIN_ZIGZAG_PIXELS;
+}
+
 static void
-tie_stroke_begin (BmPainter *p, const BmTie *tie, guint32 color, double w)
+tie_stroke_begin (BmPainter *p, const BmTie *tie, guint32 color, double w, double ppu)
 {
   if (tie->kind == BM_TIE_CHANNEL && tie->strength <= 1)
-    bm_painter_stroke_begin (p, color, 1, w, BM_DASH_DOTS, 0, w * 2.2);
+    {
+      if (DOT_PERIOD (w) * ppu >= MIN_DOT_PIXELS)
+        bm_painter_stroke_begin (p, color, 1, w, BM_DASH_DOTS, 0, DOT_PERIOD (w));
+      else
+        bm_painter_stroke_begin (p, color, 0.45, w * 0.6, BM_DASH_NONE, 0, 0);
+    }
   else
     bm_painter_stroke_begin (p, color, 1, w, BM_DASH_NONE, 0, 0);
 }
 
 /* The lines of a tie */
+/* The part of the tie's line (distances along it from its start) within
+ * @clip grown by @margin; FALSE when none.  Patterns are only generated
+ * there, so a long tie across a zoomed-in view costs what is seen. */
+static gboolean
+tie_visible_range (const TieGeom *g, const BmRect *clip, double margin, double *ta, double *tb)
+{
+  double lo[2], hi[2], o[2] = { g->x1, g->y1 }, d[2] = { g->ux, g->uy };
+
+  *ta = 0;
+  *tb = g->len;
+  if (clip == NULL)
+    return TRUE;
+  lo[0] = clip->x - margin;
+  lo[1] = clip->y - margin;
+  hi[0] = clip->x + clip->width + margin;
+  hi[1] = clip->y + clip->height + margin;
+  for (int k = 0; k < 2; k++)
+    {
+      if (fabs (d[k]) < 1e-12)
+        {
+          if (o[k] < lo[k] || o[k] > hi[k])
+            return FALSE;
+          continue;
+        }
+      {
+        double a = (lo[k] - o[k]) / d[k], b = (hi[k] - o[k]) / d[k];
+        if (a > b)
+          {
+            double t = a;
+            a = b;
+            b = t;
+          }
+        *ta = MAX (*ta, a);
+        *tb = MIN (*tb, b);
+      }
+    }
+  return *ta <= *tb;
+}
+
 static void
-tie_lines (BmPainter *p, const BmTie *tie, const TieGeom *g, double w)
+tie_lines (BmPainter *p, const BmTie *tie, const TieGeom *g, double w, double ppu,
+           const BmRect *clip)
 {
   double nx = -g->uy, ny = g->ux;
   double ex = g->x2, ey = g->y2;
+  double ta, tb;
+
+  if (!tie_visible_range (g, clip, 40, &ta, &tb))
+    return;
 
   if (bm_tie_kind_is_directed (tie->kind))
     {
@@ -1148,31 +1225,36 @@ tie_lines (BmPainter *p, const BmTie *tie, const TieGeom *g, double w)
     case BM_TIE_CONFLICT:
       {
         double lead = 3.0;
-        double lambda = 10.0 + 2.0 * w, amp = 3.5 + w;
-        int teeth = (int) floor ((g->len - 2 * lead) / lambda);
+        double lambda = ZIGZAG_WAVE (w), amp = 3.5 + w;
+        int teeth = zigzag_visible (w, ppu) ? (int) floor ((g->len - 2 * lead) / lambda) : 0;
+        double step = teeth > 0 ? (g->len - 2 * lead) / (2 * teeth) : 1;
+        /* The corners in view (and one more each side) */
+        int k0 = teeth > 0 ? MAX (0, (int) floor ((ta - lead) / step) - 1) : 0;
+        int k1 = teeth > 0 ? MIN (2 * teeth - 1, (int) ceil ((tb - lead) / step) + 1) : -1;
         double stack_xy[2 * 66];
         g_autofree double *heap_xy = NULL;
         double *xy = stack_xy;
         int n = 0;
 
-        teeth = MAX (teeth, 0);
-        if (2 * teeth + 2 > 66)
-          xy = heap_xy = g_new (double, 2 * (2 * teeth + 2));
-        xy[n++] = g->x1;
-        xy[n++] = g->y1;
-        if (teeth >= 1)
+        if (MAX (k1 - k0 + 1, 0) + 2 > 66)
+          xy = heap_xy = g_new (double, 2 * (k1 - k0 + 3));
+        if (k0 == 0)
           {
-            double step = (g->len - 2 * lead) / (2 * teeth);
-            for (int k = 0; k < 2 * teeth; k++)
-              {
-                double along = lead + (k + 0.5) * step;
-                double side = (k % 2 == 0) ? amp : -amp;
-                xy[n++] = g->x1 + g->ux * along + nx * side;
-                xy[n++] = g->y1 + g->uy * along + ny * side;
-              }
+            xy[n++] = g->x1;
+            xy[n++] = g->y1;
           }
-        xy[n++] = g->x2;
-        xy[n++] = g->y2;
+        for (int k = k0; k <= k1; k++)
+          {
+            double along = lead + (k + 0.5) * step;
+            double side = (k % 2 == 0) ? amp : -amp;
+            xy[n++] = g->x1 + g->ux * along + nx * side;
+            xy[n++] = g->y1 + g->uy * along + ny * side;
+          }
+        if (k1 == 2 * teeth - 1)
+          {
+            xy[n++] = g->x2;
+            xy[n++] = g->y2;
+          }
         bm_painter_polyline (p, xy, n / 2);
       }
       break;
@@ -1201,6 +1283,16 @@ tie_lines (BmPainter *p, const BmTie *tie, const TieGeom *g, double w)
       break;
 
     case BM_TIE_CHANNEL:
+      if (tie->strength <= 1 && clip != NULL)
+        {
+          /* Dots: start on a dot of the whole line's pattern */
+          double period = DOT_PERIOD (w);
+          double a = floor (ta / period) * period, b = MIN (tb, g->len);
+          bm_painter_segment (p, g->x1 + g->ux * a, g->y1 + g->uy * a,
+                              g->x1 + g->ux * b, g->y1 + g->uy * b);
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
     case BM_TIE_INFLUENCE:
     case BM_TIE_MEDIATION:
     case BM_TIE_FUNDING:
@@ -1261,7 +1353,7 @@ tie_color (const BmTie *tie, gboolean faded)
 /* A whole tie (one call per tie: for the editor and the legend) */
 static void
 tie_draw_one (BmPainter *p, const BmTie *tie, const TieGeom *g, gboolean faded,
-              gboolean selected, gboolean details)
+              gboolean selected, gboolean details, double ppu)
 {
   double w = tie_width (tie);
   guint32 c = tie_color (tie, faded);
@@ -1272,8 +1364,8 @@ tie_draw_one (BmPainter *p, const BmTie *tie, const TieGeom *g, gboolean faded,
       bm_painter_segment (p, g->x1, g->y1, g->x2, g->y2);
       bm_painter_end (p);
     }
-  tie_stroke_begin (p, tie, c, w);
-  tie_lines (p, tie, g, w);
+  tie_stroke_begin (p, tie, c, w, ppu);
+  tie_lines (p, tie, g, w, ppu, NULL);
   bm_painter_end (p);
   if (bm_tie_kind_is_directed (tie->kind))
     {
@@ -1311,7 +1403,7 @@ tie_offsets (const Scene *s, const int *from_idx, const int *to_idx)
 {
   guint n_ties = bm_map_get_n_ties (s->map);
   double *offsets = g_new0 (double, MAX (n_ties, 1));
-  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (mixed_int64_hash, g_int64_equal, g_free, NULL);
   g_autofree guint *ordinal = g_new0 (guint, MAX (n_ties, 1));
   gboolean any = FALSE;
 
@@ -1485,11 +1577,11 @@ draw_ties (BmPainter *p, Scene *s, TieLayout *tl)
       const BmTie *first = bm_map_get_tie (map, g_array_index (drawn, DrawnTie, k).tie);
       double w = tie_width (first);
 
-      tie_stroke_begin (p, first, tie_color (first, bucket & 1), w);
+      tie_stroke_begin (p, first, tie_color (first, bucket & 1), w, s->ppu);
       for (; k < drawn->len && g_array_index (drawn, DrawnTie, k).bucket == bucket; k++)
         {
           guint i = g_array_index (drawn, DrawnTie, k).tie;
-          tie_lines (p, bm_map_get_tie (map, i), &tl->geom[i], w);
+          tie_lines (p, bm_map_get_tie (map, i), &tl->geom[i], w, s->ppu, s->opt.clip);
         }
       bm_painter_end (p);
     }
@@ -1832,7 +1924,7 @@ static void
 rect_index_init (RectIndex *ri)
 {
   ri->rects = g_array_new (FALSE, FALSE, sizeof (BmRect));
-  ri->cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+  ri->cells = g_hash_table_new_full (mixed_int64_hash, g_int64_equal, g_free,
                                      (GDestroyNotify) g_array_unref);
 }
 
@@ -2183,18 +2275,33 @@ draw_pyramid (BmPainter *p, cairo_t *cr, Scene *s)
 /* ---- the gap overlay -------------------------------------------------------------- */
 
 static void
-draw_gap_connector (BmPainter *p, double x1, double y1, double x2, double y2, gboolean critical)
+draw_gap_connector (BmPainter *p, double x1, double y1, double x2, double y2, gboolean critical,
+                    const BmRect *clip)
 {
   double w = critical ? 5.0 : 3.2;
+  double period = critical ? 14 : 21;
+  double len = hypot (x2 - x1, y2 - y1);
+  TieGeom g = { x1, y1, x2, y2, 0, 0, len };
+  double ta, tb, a;
+
+  if (len < 1e-6)
+    return;
+  g.ux = (x2 - x1) / len;
+  g.uy = (y2 - y1) / len;
+  /* Only the part in view, its dashes where the whole line has them */
+  if (!tie_visible_range (&g, clip, 20, &ta, &tb))
+    return;
+  a = floor (ta / period) * period;
+  x1 = g.x1 + g.ux * a;
+  y1 = g.y1 + g.uy * a;
+  x2 = g.x1 + g.ux * tb;
+  y2 = g.y1 + g.uy * tb;
 
   /* A paper casing keeps it clear of the ties beneath */
   bm_painter_stroke_begin (p, COLOR_PAPER, 0.85, w + 4, BM_DASH_NONE, 0, 0);
   bm_painter_segment (p, x1, y1, x2, y2);
   bm_painter_end (p);
-  if (critical)
-    bm_painter_stroke_begin (p, BM_RENDER_GAP_COLOR, 1, w, BM_DASH_DASHES, 9, 14);
-  else
-    bm_painter_stroke_begin (p, BM_RENDER_GAP_COLOR, 1, w, BM_DASH_DASHES, 14, 21);
+  bm_painter_stroke_begin (p, BM_RENDER_GAP_COLOR, 1, w, BM_DASH_DASHES, critical ? 9 : 14, period);
   bm_painter_segment (p, x1, y1, x2, y2);
   bm_painter_end (p);
 }
@@ -2238,14 +2345,18 @@ typedef enum
   PILL_INFO,      /* dashed outline */
 } PillStyle;
 
-/* A text pill centred at (cx, cy); returns its box */
+/* A text pill centred at (cx, cy), unless outside @clip; returns its box */
 static BmRect
-draw_gap_pill (BmPainter *p, const Text *t, double cx, double cy, PillStyle style)
+draw_gap_pill (BmPainter *p, const Text *t, double cx, double cy, PillStyle style,
+               const BmRect *clip)
 {
   double h = t->height + 6;
   double w = t->width + 12 + (h > 24 ? 0 : h * 0.3);
   double x = cx - w / 2, y = cy - h / 2;
   BmRect box = { x, y, w, h };
+
+  if (!rect_intersects (clip, x - 2, y - 2, x + w + 2, y + h + 2))
+    return box;
 
   if (style == PILL_CRITICAL)
     {
@@ -2286,6 +2397,12 @@ party_name (BmMap *map, const char *id)
 {
   const BmParty *p = id ? bm_map_lookup_party (map, id) : NULL;
   return p ? p->name : id ? id : "";
+}
+
+static gboolean
+actor_in_view (const Scene *s, int index)
+{
+  return index >= 0 && (s->state[index] & (ACTOR_SKIP | ACTOR_VISIBLE)) == ACTOR_VISIBLE;
 }
 
 /* The closest pair of officials of the gap's two parties */
@@ -2354,7 +2471,7 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
                 for (guint i = 0; gap->actors[i]; i++)
                   {
                     int ai = actor_index (s, gap->actors[i]);
-                    if (ai < 0 || (s->state[ai] & ACTOR_SKIP))
+                    if (!actor_in_view (s, ai))
                       continue;
                     draw_gap_ring (p, bm_map_get_actor (map, ai)->track, s->pos[ai].x,
                                    s->pos[ai].y, s->radius[ai], FALSE);
@@ -2362,7 +2479,7 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
                 if (tie_geometry (bm_map_get_actor (map, a), s->radius[a] + 9, s->pos[a].x, s->pos[a].y,
                                   bm_map_get_actor (map, b), s->radius[b] + 9, s->pos[b].x, s->pos[b].y,
                                   0, FALSE, &tg))
-                  draw_gap_connector (p, tg.x1, tg.y1, tg.x2, tg.y2, critical);
+                  draw_gap_connector (p, tg.x1, tg.y1, tg.x2, tg.y2, critical, s->opt.clip);
               }
             else if (labels)
               {
@@ -2371,7 +2488,7 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
                                             : _("No Track 1.5 bridge"), 0);
                 draw_gap_pill (p, &t, (s->pos[a].x + s->pos[b].x) / 2,
                                (s->pos[a].y + s->pos[b].y) / 2,
-                               critical ? PILL_CRITICAL : PILL_WARNING);
+                               critical ? PILL_CRITICAL : PILL_WARNING, s->opt.clip);
               }
           }
           break;
@@ -2389,7 +2506,9 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
                 if (ai < 0 || (s->state[ai] & ACTOR_SKIP))
                   continue;
                 shape_half_extents (bm_map_get_actor (map, ai)->track, s->radius[ai], &hx, &hy);
-                if (under)
+                if (!actor_in_view (s, ai))
+                  ;
+                else if (under)
                   draw_gap_ring (p, bm_map_get_actor (map, ai)->track, s->pos[ai].x,
                                  s->pos[ai].y, s->radius[ai], TRUE);
                 else
@@ -2407,7 +2526,7 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
                 double hx, hy;
                 shape_half_extents (bm_map_get_actor (map, first)->track, s->radius[first], &hx, &hy);
                 draw_gap_pill (p, &t, s->pos[first].x, s->pos[first].y - hy - 14 - t.height / 2,
-                               PILL_WARNING);
+                               PILL_WARNING, s->opt.clip);
               }
           }
           break;
@@ -2417,14 +2536,14 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
             int ai = gap->actor ? actor_index (s, gap->actor) : -1;
             double hx, hy;
 
-            if (ai < 0 || (s->state[ai] & ACTOR_SKIP) || under)
+            if (!actor_in_view (s, ai) || under)
               break;
             shape_half_extents (bm_map_get_actor (map, ai)->track, s->radius[ai], &hx, &hy);
             if (labels)
               {
                 Text t = text_get (TEXT_GAP_BOLD, C_("gap badge", "one side"), 0);
                 draw_gap_pill (p, &t, s->pos[ai].x - hx * 0.5, s->pos[ai].y + hy * 0.85,
-                               PILL_WARNING);
+                               PILL_WARNING, s->opt.clip);
               }
             else
               draw_warning_sign (p, s->pos[ai].x - hx * 0.6, s->pos[ai].y + hy * 0.8, 12);
@@ -2439,7 +2558,8 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
                                  party_name (map, gap->parties ? gap->parties[0] : NULL));
               Text t = text_get (TEXT_GAP, msg, 0);
               double w = t.width + 12;
-              draw_gap_pill (p, &t, s->x1 - 14 - w / 2, note_y + (t.height + 6) / 2, PILL_INFO);
+              draw_gap_pill (p, &t, s->x1 - 14 - w / 2, note_y + (t.height + 6) / 2, PILL_INFO,
+                             s->opt.clip);
               note_y += t.height + 12;
             }
           break;
@@ -2559,12 +2679,12 @@ draw_legend (BmPainter *p, Scene *s)
             TieGeom g = { sx - 17, cy, sx + 17, cy, 1, 0, 34 };
             tie.kind = row->value < 0 ? BM_TIE_CHANNEL : row->value;
             tie.strength = row->value < 0 ? 1 : 2;
-            tie_draw_one (p, &tie, &g, FALSE, FALSE, TRUE);
+            tie_draw_one (p, &tie, &g, FALSE, FALSE, TRUE, G_MAXDOUBLE);
           }
           break;
         case ROW_GAP_CRITICAL:
         case ROW_GAP_WARNING:
-          draw_gap_connector (p, sx - 18, cy, sx + 18, cy, row->kind == ROW_GAP_CRITICAL);
+          draw_gap_connector (p, sx - 18, cy, sx + 18, cy, row->kind == ROW_GAP_CRITICAL, NULL);
           break;
         case ROW_GAP_TRANSFER:
           sample.kind = BM_ACTOR_ORGANIZATION;
@@ -2576,14 +2696,14 @@ draw_legend (BmPainter *p, Scene *s)
           {
             Text gt = text_get (TEXT_GAP_BOLD, C_("gap badge", "one side"), 0);
             bm_painter_flush_text (p);
-            draw_gap_pill (p, &gt, sx, cy, PILL_WARNING);
+            draw_gap_pill (p, &gt, sx, cy, PILL_WARNING, NULL);
           }
           break;
         case ROW_GAP_MIDDLE:
           {
             Text gt = text_get (TEXT_GAP, "…", 0);
             bm_painter_flush_text (p);
-            draw_gap_pill (p, &gt, sx, cy, PILL_INFO);
+            draw_gap_pill (p, &gt, sx, cy, PILL_INFO, NULL);
           }
           break;
         default:
@@ -2812,7 +2932,7 @@ bm_render_draw_tie (cairo_t               *cr,
   ppu = options && options->pixels_per_unit > 0 ? options->pixels_per_unit : G_MAXDOUBLE;
   cairo_save (cr);
   p = bm_painter_new (cr, raster_allowed ());
-  tie_draw_one (p, tie, &g, faded, selected, 6 * ppu >= 2.5);
+  tie_draw_one (p, tie, &g, faded, selected, 6 * ppu >= 2.5, ppu);
   bm_painter_free (p);
   cairo_restore (cr);
 }
