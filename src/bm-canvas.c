@@ -456,14 +456,11 @@ zoom_settled (gpointer data)
 static void
 view_changed (BmCanvas *self, gboolean zooming)
 {
+  /* While the view keeps moving, the cached scene is only translated or
+   * scaled; it is rebuilt once the gesture pauses */
   self->view_set = TRUE;
-  if (zooming)
-    {
-      g_clear_handle_id (&self->zoom_settle_id, g_source_remove);
-      self->zoom_settle_id = g_timeout_add (ZOOM_SETTLE_MS, zoom_settled, self);
-    }
-  else
-    schedule_render (self, TRUE);
+  g_clear_handle_id (&self->zoom_settle_id, g_source_remove);
+  self->zoom_settle_id = g_timeout_add (ZOOM_SETTLE_MS, zoom_settled, self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1021,14 +1018,23 @@ bm_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (self->cache != NULL)
     {
       double k = self->scale / self->cache_scale;
+      double tx = (self->cache_ox - self->ox) * self->scale;
+      double ty = (self->cache_oy - self->oy) * self->scale;
 
+      /* Whole device pixels and no filtering while panning keep this a
+       * plain copy; a zoom in progress is scaled with the fast filter
+       * until the scene is rebuilt at the new scale */
       cairo_save (cr);
-      cairo_translate (cr, (self->cache_ox - self->ox) * self->scale,
-                       (self->cache_oy - self->oy) * self->scale);
+      if (k == 1.0)
+        {
+          int ds = self->cache_device_scale;
+          tx = round (tx * ds) / ds;
+          ty = round (ty * ds) / ds;
+        }
+      cairo_translate (cr, tx, ty);
       cairo_scale (cr, k, k);
       cairo_set_source_surface (cr, self->cache, 0, 0);
-      if (k != 1.0)
-        cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
       cairo_paint (cr);
       cairo_restore (cr);
     }
