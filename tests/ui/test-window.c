@@ -1096,6 +1096,50 @@ test_export_and_recent (void)
   close_window (window);
 }
 
+static double
+x_in_window (BmWindow  *window,
+             GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
+  return bounds.origin.x;
+}
+
+static gboolean
+laid_out (gpointer window)
+{
+  return gtk_widget_get_width (GTK_WIDGET (bm_window_get_canvas (window))) > 0;
+}
+
+/* Right to left (Arabic, Hebrew): the layout mirrors */
+static void
+test_mirrored (void)
+{
+  BmWindow *window;
+  double gaps, canvas, inspector;
+
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_RTL);
+  window = open_fixture ("opposed.bridgemap");
+  wait_until (laid_out, window);
+  gaps = x_in_window (window, GTK_WIDGET (bm_window_get_gap_panel (window)));
+  canvas = x_in_window (window, GTK_WIDGET (bm_window_get_canvas (window)));
+  inspector = x_in_window (window, GTK_WIDGET (bm_window_get_inspector (window)));
+  g_assert_cmpfloat (inspector, <, canvas);
+  g_assert_cmpfloat (canvas, <, gaps);
+  close_window (window);
+
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
+  window = open_fixture ("opposed.bridgemap");
+  wait_until (laid_out, window);
+  gaps = x_in_window (window, GTK_WIDGET (bm_window_get_gap_panel (window)));
+  canvas = x_in_window (window, GTK_WIDGET (bm_window_get_canvas (window)));
+  inspector = x_in_window (window, GTK_WIDGET (bm_window_get_inspector (window)));
+  g_assert_cmpfloat (gaps, <, canvas);
+  g_assert_cmpfloat (canvas, <, inspector);
+  close_window (window);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -1168,6 +1212,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/inspector/multi-selection", test_multi_selection);
   g_test_add_func ("/inspector/keyboard-editing", test_keyboard_editing);
   g_test_add_func ("/window/export-and-recent", test_export_and_recent);
+  g_test_add_func ("/window/mirrored", test_mirrored);
 
   status = g_test_run ();
 
