@@ -1560,17 +1560,38 @@ item_loader (xmlNodePtr node)
   return NULL;
 }
 
-/* Frees what an item element held, once it is in the model.  The element
- * itself stays (emptied) so that the parser's view of the tree is intact. */
+/* Frees an item element once it is in the model, with the indentation
+ * before it.
+ *
+ * libxml2 appends the next characters to the parent's last child when that
+ * is a text node, trusting lengths it recorded when it made that node: the
+ * parent's last child must therefore never become an older text node.
+ * Blank text before the item goes with it (text nodes are never adjacent,
+ * so what is left last is not text); text that is not blank stays, to be
+ * reported, and then the item stays too, emptied, as the last child. */
 static void
 release_item (xmlNodePtr node)
 {
-  xmlFreeNodeList (node->children);
-  node->children = NULL;
-  node->last = NULL;
-  xmlFreePropList (node->properties);
-  node->properties = NULL;
-  node->_private = &item_done;
+  xmlNodePtr prev = node->prev;
+
+  if (prev != NULL && prev->type == XML_TEXT_NODE && !is_blank ((const char *) prev->content))
+    {
+      xmlFreeNodeList (node->children);
+      node->children = NULL;
+      node->last = NULL;
+      xmlFreePropList (node->properties);
+      node->properties = NULL;
+      node->_private = &item_done;
+      return;
+    }
+
+  if (prev != NULL && prev->type == XML_TEXT_NODE)
+    {
+      xmlUnlinkNode (prev);
+      xmlFreeNode (prev);
+    }
+  xmlUnlinkNode (node);
+  xmlFreeNode (node);
 }
 
 static void
@@ -1963,6 +1984,24 @@ on_external_subset (void          *data,
   xmlStopParser ((xmlParserCtxtPtr) data);
 }
 
+typedef struct
+{
+  const char *data;
+  gsize       left;
+} MemoryInput;
+
+static int
+read_memory (void *context, char *buffer, int length)
+{
+  MemoryInput *input = context;
+  gsize n = MIN ((gsize) MAX (length, 0), input->left);
+
+  memcpy (buffer, input->data, n);
+  input->data += n;
+  input->left -= n;
+  return (int) n;
+}
+
 static xmlDocPtr
 parse (Loader *self, const char *data, gsize length)
 {
@@ -1992,7 +2031,20 @@ parse (Loader *self, const char *data, gsize length)
   ctxt->vctxt.warning = NULL;
 
   loading = TRUE;
-  doc = xmlCtxtReadMemory (ctxt, data, (int) length, NULL, "UTF-8", options);
+  /* through a callback, libxml2 holds a few kilobytes of the input at a
+   * time instead of a copy of all of it */
+  {
+    MemoryInput input = { data, length };
+
+    /* libxml2 does not skip the byte-order mark on this path when told
+     * the encoding: the bytes are known to be UTF-8, skip it here */
+    if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+      {
+        input.data += 3;
+        input.left -= 3;
+      }
+    doc = xmlCtxtReadIO (ctxt, read_memory, NULL, &input, NULL, "UTF-8", options);
+  }
   loading = FALSE;
 
   if (self->doctype)
