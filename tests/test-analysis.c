@@ -374,18 +374,59 @@ test_betweenness_snapshot (void)
   g_assert_cmpfloat_with_epsilon (bm_analysis_get_betweenness (analysis, 2), 2.0, 1e-12);
 }
 
+/* The betweenness kept from the last graph is reused only when the graph
+ * is the same: a move or a rename keeps it, a new tie does not. */
+static void
+test_betweenness_cache (void)
+{
+  g_autoptr(BmMap) map = shapes_map ();
+  g_autoptr(BmAnalysis) before = bm_analysis_new (map);
+  g_autoptr(BmAnalysis) moved = NULL;
+  g_autoptr(BmAnalysis) closed = NULL;
+  g_autoptr(BmActor) renamed = NULL;
+
+  g_assert_cmpfloat_with_epsilon (bm_analysis_get_betweenness (before, 1), 2.0, 1e-12);
+
+  bm_map_move_actor (map, "b", 100, 450);
+  renamed = bm_actor_copy (bm_map_lookup_actor (map, "c"));
+  g_free (renamed->name);
+  renamed->name = g_strdup ("Gamma");
+  bm_map_replace_actor (map, g_steal_pointer (&renamed));
+  moved = bm_analysis_new (map);
+  g_assert_cmpfloat_with_epsilon (bm_analysis_get_betweenness (moved, 1), 2.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (bm_analysis_get_betweenness (moved, 2), 2.0, 1e-12);
+
+  /* a - b - c - d becomes a cycle of four: each carries half a pair */
+  add_tie (map, "d", "a", BM_TIE_CHANNEL);
+  closed = bm_analysis_new (map);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpfloat_with_epsilon (bm_analysis_get_betweenness (closed, i), 0.5, 1e-12);
+  /* and the first analysis still holds its own values */
+  g_assert_cmpfloat_with_epsilon (bm_analysis_get_betweenness (before, 1), 2.0, 1e-12);
+}
+
 /* Large enough to be shared between threads: the sums are still made in a
  * fixed order, so two runs agree bit for bit, and so do the reports. */
 static void
 test_betweenness_deterministic (void)
 {
   g_autoptr(BmMap) map = bm_generate_map (1500, 4000, 7);
-  g_autoptr(BmAnalysis) first = bm_analysis_new (map);
-  g_autoptr(BmAnalysis) second = bm_analysis_new (map);
-  g_autofree char *json1 = bm_analysis_to_json (first);
-  g_autofree char *json2 = bm_analysis_to_json (second);
+  g_autoptr(BmAnalysis) first = NULL;
+  g_autoptr(BmAnalysis) second = NULL;
+  g_autofree char *json1 = NULL;
+  g_autofree char *json2 = NULL;
   guint n = bm_map_get_n_actors (map);
   double total = 0;
+
+  /* Computed twice, not taken from the cache */
+  bm_analysis_clear_cache ();
+  first = bm_analysis_new (map);
+  bm_analysis_get_betweenness (first, 0);
+  bm_analysis_clear_cache ();
+  second = bm_analysis_new (map);
+  bm_analysis_get_betweenness (second, 0);
+  json1 = bm_analysis_to_json (first);
+  json2 = bm_analysis_to_json (second);
 
   for (guint i = 0; i < n; i++)
     {
@@ -578,6 +619,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/analysis/betweenness/shapes", test_betweenness_shapes);
   g_test_add_func ("/analysis/betweenness/snapshot", test_betweenness_snapshot);
+  g_test_add_func ("/analysis/betweenness/cache", test_betweenness_cache);
   g_test_add_func ("/analysis/betweenness/deterministic", test_betweenness_deterministic);
   g_test_add_func ("/analysis/text/names", test_text_names);
   g_test_add_func ("/analysis/text/no-gaps", test_text_no_gaps);

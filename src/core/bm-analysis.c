@@ -694,12 +694,74 @@ compute_betweenness (BmAnalysis *self)
                             + (jobs[2].acc[i] + jobs[3].acc[i])) * 0.5;
 }
 
+/* The editor reruns the analysis after every edit, and most edits (moving,
+ * renaming, notes, levels) leave the usable-tie graph as it was.  The
+ * betweenness of the last graph is kept: an analysis whose graph is the
+ * same array for array (same actors in the same order, same edges) reuses
+ * it instead of running Brandes again. */
+static GMutex cache_lock;
+static struct
+{
+  guint   n;
+  guint  *start;
+  guint  *adj;
+  double *betweenness;
+} cache;
+
+static gboolean
+cache_lookup (BmAnalysis *self)
+{
+  const Graph *g = &self->graph;
+  gboolean hit = FALSE;
+
+  g_mutex_lock (&cache_lock);
+  if (cache.betweenness != NULL && cache.n == g->n
+      && memcmp (cache.start, g->start, sizeof (guint) * (g->n + 1)) == 0
+      && memcmp (cache.adj, g->adj, sizeof (guint) * g->start[g->n]) == 0)
+    {
+      self->betweenness = g_memdup2 (cache.betweenness, sizeof (double) * (g->n + 1));
+      hit = TRUE;
+    }
+  g_mutex_unlock (&cache_lock);
+  return hit;
+}
+
+static void
+cache_store (BmAnalysis *self)
+{
+  const Graph *g = &self->graph;
+
+  g_mutex_lock (&cache_lock);
+  g_free (cache.start);
+  g_free (cache.adj);
+  g_free (cache.betweenness);
+  cache.n = g->n;
+  cache.start = g_memdup2 (g->start, sizeof (guint) * (g->n + 1));
+  cache.adj = g_memdup2 (g->adj, sizeof (guint) * (g->start[g->n] + 1));
+  cache.betweenness = g_memdup2 (self->betweenness, sizeof (double) * (g->n + 1));
+  g_mutex_unlock (&cache_lock);
+}
+
 static const double *
 ensure_betweenness (BmAnalysis *self)
 {
-  if (self->betweenness == NULL)
-    compute_betweenness (self);
+  if (self->betweenness == NULL && !cache_lookup (self))
+    {
+      compute_betweenness (self);
+      cache_store (self);
+    }
   return self->betweenness;
+}
+
+void
+bm_analysis_clear_cache (void)
+{
+  g_mutex_lock (&cache_lock);
+  g_clear_pointer (&cache.start, g_free);
+  g_clear_pointer (&cache.adj, g_free);
+  g_clear_pointer (&cache.betweenness, g_free);
+  cache.n = 0;
+  g_mutex_unlock (&cache_lock);
 }
 
 /* The integer nearest to value × 10⁶, halves rounded up */

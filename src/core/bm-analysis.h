@@ -56,8 +56,14 @@ const BmGap  *bm_analysis_get_gap          (BmAnalysis *analysis, guint index);
 guint         bm_analysis_count_severity   (BmAnalysis *analysis, BmSeverity severity);
 
 /* Betweenness centrality of an actor on the usable-tie graph (not
- * normalised), by actor index in the map; computed on first use. */
+ * normalised), by actor index in the map; computed on first use (not
+ * thread-safe: one thread per analysis). */
 double        bm_analysis_get_betweenness  (BmAnalysis *analysis, guint actor_index);
+
+/* The betweenness of the last usable-tie graph is kept, so that analysing
+ * again after an edit that left the graph as it was costs no centrality
+ * computation.  This forgets it (benchmarks, freeing memory). */
+void          bm_analysis_clear_cache      (void);
 
 /* The report of format.md: JSON (ends with a newline) and plain words */
 char         *bm_analysis_to_json          (BmAnalysis *analysis);
