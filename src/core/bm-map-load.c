@@ -6,9 +6,10 @@
  *
  *  - the bytes are read with GIO and never decompressed;
  *  - the encoding is checked before libxml2 sees the bytes (UTF-8 only);
- *  - libxml2 parses from memory with no network, no DTD loading, no entity
- *    substitution, and a DOCTYPE stops the parser the moment it is seen,
- *    before any entity is declared, let alone expanded;
+ *  - libxml2 parses those bytes (handed over through a read callback) with
+ *    no network, no DTD loading, no entity substitution, and a DOCTYPE
+ *    stops the parser the moment it is seen, before any entity is
+ *    declared, let alone expanded;
  *  - every rule of format.md's "What is valid" is checked on the tree, and
  *    every independent problem is reported with its line.
  *
@@ -111,25 +112,25 @@ typedef struct
 
 typedef struct
 {
-  const char *display_name;
-  GPtrArray  *problems;       /* BmProblem* */
-  BmMap      *map;
-  GHashTable *ids;            /* id → packed (line, kind) */
-  GArray     *refs;           /* PendingRef */
-  GStringChunk *chunk;        /* ids and references */
-  GPtrArray  *strings;        /* strings owned for the duration of the load */
+  const char   *display_name;
+  GPtrArray    *problems;       /* BmProblem* */
+  BmMap        *map;
+  GHashTable   *ids;            /* id → packed (line, kind) */
+  GArray       *refs;           /* PendingRef */
+  GStringChunk *chunk;          /* ids and references */
+  GPtrArray    *strings;        /* strings owned for the duration of the load */
 
   /* from the parser */
-  gboolean    doctype;
-  int         doctype_line;
-  gboolean    xml_failed;
-  int         xml_error_line;
-  char       *xml_error_message;
+  gboolean      doctype;
+  int           doctype_line;
+  gboolean      xml_failed;
+  int           xml_error_line;
+  char         *xml_error_message;
 
   /* the root: checked when its start tag is parsed */
-  gboolean    root_checked;
-  gboolean    root_refused;   /* not a Bridgemap map, or a newer one */
-  gboolean    newer;
+  gboolean      root_checked;
+  gboolean      root_refused;   /* not a Bridgemap map, or a newer one */
+  gboolean      newer;
 } Loader;
 
 /* Marks an item element whose content was read and freed during parsing */
