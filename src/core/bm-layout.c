@@ -6,7 +6,9 @@
  * group (a party, or the third parties) gets a block of columns, blocks
  * left to right with the third parties in the middle; then each actor to
  * place takes the free slot nearest to its target in the block, on a
- * lattice of four rows per band, never overlapping anything already there.
+ * lattice of three rows per band, never overlapping anything already there.
+ * A full column is staggered (its middle actor half a cell to the right),
+ * so that a tie between the upper and the lower actor misses the middle one.
  */
 #include "config.h"
 
@@ -15,9 +17,9 @@
 
 #include "bm-render.h"
 
-#define ROWS_PER_BAND 4
+#define ROWS_PER_BAND 3
 #define ROW_HEIGHT    (BM_BAND_HEIGHT / ROWS_PER_BAND)
-#define CELL_WIDTH    120.0
+#define CELL_WIDTH    130.0
 #define GROUP_GAP     (CELL_WIDTH / 2)
 /* Free space kept between two shapes */
 #define CLEARANCE     8.0
@@ -336,7 +338,7 @@ bm_layout_positions_array (BmMap *map)
           cols = MAX (cols, columns_for (g->n_to_place[l]));
         if (cols == 0 && g->placed_x->len == 0)
           continue;
-        width = MAX (cols, 1) * CELL_WIDTH;
+        width = MAX (cols, 1) * CELL_WIDTH + CELL_WIDTH / 2;
         g->centre = left + width / 2;
         left += width + GROUP_GAP;
         if (g->placed_x->len > 0)
@@ -365,14 +367,17 @@ bm_layout_positions_array (BmMap *map)
       Group *g = g_ptr_array_index (groups, first->group);
       guint count = 0;
       double block_left;
-      guint cols;
+      guint cols, rows_used;
 
       while (k + count < pending->len
              && g_array_index (pending, Pending, k + count).group == first->group
              && g_array_index (pending, Pending, k + count).level == first->level)
         count++;
       cols = columns_for (count);
-      block_left = g->centre - cols * CELL_WIDTH / 2;
+      /* As few rows as the columns need: 1 → the middle row, 2 → the
+       * outer rows, 3 → all, staggered */
+      rows_used = (count + cols - 1) / cols;
+      block_left = g->centre - (cols * CELL_WIDTH + (rows_used == 3 ? CELL_WIDTH / 2 : 0)) / 2;
 
       for (guint j = 0; j < count; j++)
         {
@@ -380,8 +385,10 @@ bm_layout_positions_array (BmMap *map)
           const BmActor *a = bm_map_get_actor (map, p->index);
           double r = clamp_radius (bm_render_actor_radius (a));
           double band_top = bm_level_band_top (p->level);
-          double tx = block_left + (j / ROWS_PER_BAND + 0.5) * CELL_WIDTH;
-          int trow = j % ROWS_PER_BAND;
+          int slot = j % rows_used;
+          int trow = rows_used == 1 ? 1 : rows_used == 2 ? 2 * slot : slot;
+          double tx = block_left + (j / rows_used + 0.5) * CELL_WIDTH
+                      + (rows_used == 3 && trow == 1 ? CELL_WIDTH / 2 : 0);
           gboolean found = FALSE;
 
           /* Rings of growing distance around the target: half-cell steps

@@ -91,6 +91,7 @@ struct _BmPainter
   /* Raster shapes waiting to be drawn (see "display list") */
   GArray          *recs;                /* Rec */
   GArray          *rec_points;          /* double, polygon corners */
+  gsize            peak_bytes;          /* the most they held */
 };
 
 /* ---- set-up --------------------------------------------------------------- */
@@ -172,16 +173,48 @@ setup_raster (BmPainter *p)
   return p->data != NULL;
 }
 
+/* The record arrays of the last painter on this thread, kept with their
+ * memory: a draw then reuses it instead of growing fresh arrays (and
+ * faulting fresh pages in) every time */
+typedef struct
+{
+  GArray *recs;
+  GArray *points;
+} Spare;
+
+static void
+spare_free (gpointer data)
+{
+  Spare *spare = data;
+  g_clear_pointer (&spare->recs, g_array_unref);
+  g_clear_pointer (&spare->points, g_array_unref);
+  g_free (spare);
+}
+
+static GPrivate spare_key = G_PRIVATE_INIT (spare_free);
+
+/* Kept arrays larger than this are let go after use */
+#define SPARE_MAX_BYTES (64 * 1024 * 1024)
+
 BmPainter *
 bm_painter_new (cairo_t *cr, gboolean allow_raster)
 {
   BmPainter *p = g_new0 (BmPainter, 1);
+  Spare *spare = g_private_get (&spare_key);
 
   p->cr = cairo_reference (cr);
   p->raster = allow_raster && setup_raster (p);
   p->text = g_ptr_array_new_with_free_func (text_bucket_free);
-  p->recs = g_array_new (FALSE, FALSE, sizeof (Rec));
-  p->rec_points = g_array_new (FALSE, FALSE, sizeof (double));
+  if (spare != NULL && spare->recs != NULL)
+    {
+      p->recs = g_steal_pointer (&spare->recs);
+      p->rec_points = g_steal_pointer (&spare->points);
+    }
+  else
+    {
+      p->recs = g_array_new (FALSE, FALSE, sizeof (Rec));
+      p->rec_points = g_array_new (FALSE, FALSE, sizeof (double));
+    }
   return p;
 }
 
@@ -219,8 +252,24 @@ bm_painter_free (BmPainter *p)
   bm_painter_flush_text (p);
   bm_painter_sync (p);
   g_ptr_array_unref (p->text);
-  g_array_unref (p->recs);
-  g_array_unref (p->rec_points);
+  {
+    Spare *spare = g_private_get (&spare_key);
+
+    if (spare == NULL)
+      {
+        spare = g_new0 (Spare, 1);
+        g_private_set (&spare_key, spare);
+      }
+    g_array_set_size (p->recs, 0);
+    g_array_set_size (p->rec_points, 0);
+    if (spare->recs == NULL && p->peak_bytes <= SPARE_MAX_BYTES)
+      {
+        spare->recs = g_steal_pointer (&p->recs);
+        spare->points = g_steal_pointer (&p->rec_points);
+      }
+    g_clear_pointer (&p->recs, g_array_unref);
+    g_clear_pointer (&p->rec_points, g_array_unref);
+  }
   cairo_destroy (p->cr);
   g_free (p);
 }
@@ -1076,6 +1125,8 @@ replay (BmPainter *p)
 
   if (p->recs->len == 0)
     return;
+  p->peak_bytes = MAX (p->peak_bytes, p->recs->len * sizeof (Rec)
+                                      + p->rec_points->len * sizeof (double));
   cairo_surface_flush (p->target);
   p->pixels_written = TRUE;
   strip_rows = CLAMP (STRIP_BYTES / MAX (4 * width, 1), 16, 512);

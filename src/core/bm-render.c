@@ -701,6 +701,10 @@ typedef struct
   BmRect            legend_rect;
   GArray           *legend_rows;  /* LegendRow */
   gboolean          show_gaps;
+  /* Room taken by shapes, names and gap notes (see scene_obstacles) */
+  struct _RectIndex *taken;
+  BmRect            near;
+  GArray           *pills;        /* PlannedPill: the gap notes' places */
 } Scene;
 
 static void
@@ -709,6 +713,8 @@ legend_row_clear (gpointer data)
   LegendRow *row = data;
   g_free (row->text);
 }
+
+static void rect_index_free (struct _RectIndex *ri);
 
 static void
 scene_free (Scene *s)
@@ -721,6 +727,9 @@ scene_free (Scene *s)
   g_clear_pointer (&s->party_index, g_hash_table_unref);
   g_clear_pointer (&s->index_of, g_hash_table_unref);
   g_clear_pointer (&s->legend_rows, g_array_unref);
+  g_clear_pointer (&s->pills, g_array_unref);
+  if (s->taken != NULL)
+    rect_index_free (s->taken);
   g_free (s->title);
   g_free (s->subtitle);
   g_free (s);
@@ -1914,25 +1923,31 @@ draw_actors (BmPainter *p, Scene *s)
 /* Rectangles already taken, in a coarse grid */
 #define RECT_GRID 64.0
 
-typedef struct
+typedef struct _RectIndex
 {
   GArray     *rects;   /* BmRect */
   GHashTable *cells;   /* packed cell → GArray of guint */
 } RectIndex;
 
-static void
-rect_index_init (RectIndex *ri)
+static void rect_index_free (RectIndex *ri);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RectIndex, rect_index_free)
+
+static RectIndex *
+rect_index_new (void)
 {
+  RectIndex *ri = g_new0 (RectIndex, 1);
   ri->rects = g_array_new (FALSE, FALSE, sizeof (BmRect));
   ri->cells = g_hash_table_new_full (mixed_int64_hash, g_int64_equal, g_free,
                                      (GDestroyNotify) g_array_unref);
+  return ri;
 }
 
 static void
-rect_index_clear (RectIndex *ri)
+rect_index_free (RectIndex *ri)
 {
   g_array_unref (ri->rects);
   g_hash_table_unref (ri->cells);
+  g_free (ri);
 }
 
 static gint64
@@ -2004,11 +2019,11 @@ compare_label_order (gconstpointer a, gconstpointer b)
 
 #define LABEL_PAD_X 3.0
 #define LABEL_PAD_Y 1.0
-#define N_LABEL_PLACES 8
+#define N_LABEL_PLACES 12
 
 /* Candidate boxes for a label of size w × h (padding included) beside a
  * shape of half extents hx, hy at (x, y), best first: below, above,
- * right, left, then the four corners */
+ * right, left, the four corners, then a step further out */
 static void
 label_candidate (int which, double x, double y, double hx, double hy, double w, double h,
                  BmRect *r)
@@ -2024,7 +2039,12 @@ label_candidate (int which, double x, double y, double hx, double hy, double w, 
     case 4: r->x = x + hx * 0.6; r->y = y + hy + 2; break;
     case 5: r->x = x + hx * 0.6; r->y = y - hy - 2 - h; break;
     case 6: r->x = x - hx * 0.6 - w; r->y = y + hy + 2; break;
-    default: r->x = x - hx * 0.6 - w; r->y = y - hy - 2 - h; break;
+    case 7: r->x = x - hx * 0.6 - w; r->y = y - hy - 2 - h; break;
+    /* A step further out, below and above, then beside */
+    case 8: r->x = x - w / 2; r->y = y + hy + 3 + h; break;
+    case 9: r->x = x - w / 2; r->y = y - hy - 3 - 2 * h; break;
+    case 10: r->x = x + hx + 5; r->y = y + h / 2; break;
+    default: r->x = x - hx - 5 - w; r->y = y + h / 2; break;
     }
 }
 
@@ -2061,6 +2081,162 @@ ray_crosses_rect (double x, double y, double ux, double uy, double len, const Bm
   return TRUE;
 }
 
+/* The room already taken around the view: every shape, the gutters with
+ * the band names, then (as they are placed) the gap notes and the names.
+ * Items near the clip compete for room, so that the same places are
+ * chosen whatever the clip (tiles agree away from their borders).  *near
+ * is that neighbourhood, NULL for everything. */
+static RectIndex *
+scene_obstacles (Scene *s, const BmRect **near)
+{
+  static const BmRect *none = NULL;
+
+  if (s->opt.clip != NULL)
+    {
+      s->near = *s->opt.clip;
+      s->near.x -= 2 * LABEL_WIDTH;
+      s->near.y -= 2 * LABEL_WIDTH;
+      s->near.width += 4 * LABEL_WIDTH;
+      s->near.height += 4 * LABEL_WIDTH;
+      *near = &s->near;
+    }
+  else
+    *near = none;
+
+  if (s->taken != NULL)
+    return s->taken;
+  s->taken = rect_index_new ();
+  for (guint i = 0; i < s->n; i++)
+    {
+      const BmActor *a = bm_map_get_actor (s->map, i);
+      double hx, hy;
+      BmRect box;
+
+      if (s->state[i] & ACTOR_SKIP)
+        continue;
+      shape_half_extents (a->track, s->radius[i], &hx, &hy);
+      if (*near != NULL && !rect_intersects (*near, s->pos[i].x - hx, s->pos[i].y - hy,
+                                             s->pos[i].x + hx, s->pos[i].y + hy))
+        continue;
+      box.x = s->pos[i].x - hx;
+      box.y = s->pos[i].y - hy - 4;
+      box.width = 2 * hx + 4;
+      box.height = 2 * hy + 4;
+      rect_index_add (s->taken, &box);
+    }
+  if (s->opt.flags & BM_RENDER_PYRAMID)
+    {
+      BmRect gutter = { s->x0, 0, BAND_GUTTER, BM_BAND_HEIGHT * BM_N_LEVELS };
+      rect_index_add (s->taken, &gutter);
+    }
+  return s->taken;
+}
+
+/* Names and notes stay within the bands' width (right of the gutter), so
+ * that they never run into the legend or out of the extents */
+static gboolean
+within_bands (const Scene *s, const BmRect *r)
+{
+  double left = s->x0 + ((s->opt.flags & BM_RENDER_PYRAMID) ? BAND_GUTTER : 0);
+  return r->x >= left && r->x + r->width <= s->x1;
+}
+
+/* The ties' lines in a coarse grid, to count how many a label box would
+ * cover */
+typedef struct
+{
+  GHashTable *cells;     /* packed cell → GArray of guint tie indices */
+  guint      *stamp;     /* per tie: the last query that saw it */
+  guint       query;
+} TieIndex;
+
+#define TIE_INDEX_MAX_ENTRIES 400000
+
+static void
+tie_index_build (TieIndex *ti, Scene *s, TieLayout *tl, const BmRect *area)
+{
+  guint entries = 0;
+
+  ti->cells = g_hash_table_new_full (mixed_int64_hash, g_int64_equal, g_free,
+                                     (GDestroyNotify) g_array_unref);
+  ti->stamp = g_new0 (guint, MAX (tl->n, 1));
+  ti->query = 0;
+  for (guint i = 0; i < tl->n && entries < TIE_INDEX_MAX_ENTRIES; i++)
+    {
+      const TieGeom *g = &tl->geom[i];
+      double ta, tb;
+      gint64 last = G_MININT64;
+
+      if (!tl->ok[i] || !tie_visible_range (g, area, 0, &ta, &tb))
+        continue;
+      /* Every cell the line passes through: steps of under half a cell */
+      for (double t = ta;; t += RECT_GRID / 3)
+        {
+          double u = MIN (t, tb);
+          gint64 cx = (gint64) floor ((g->x1 + g->ux * u) / RECT_GRID);
+          gint64 cy = (gint64) floor ((g->y1 + g->uy * u) / RECT_GRID);
+          gint64 key = grid_key (cx, cy);
+
+          if (key != last)
+            {
+              GArray *list = g_hash_table_lookup (ti->cells, &key);
+              if (list == NULL)
+                {
+                  list = g_array_new (FALSE, FALSE, sizeof (guint));
+                  g_hash_table_insert (ti->cells, g_memdup2 (&key, sizeof key), list);
+                }
+              if (list->len == 0 || g_array_index (list, guint, list->len - 1) != i)
+                {
+                  g_array_append_val (list, i);
+                  entries++;
+                }
+              last = key;
+            }
+          if (u >= tb)
+            break;
+        }
+    }
+}
+
+static void
+tie_index_clear (TieIndex *ti)
+{
+  g_hash_table_unref (ti->cells);
+  g_free (ti->stamp);
+}
+
+/* How many ties cross @r (counting stops at @enough) */
+static guint
+tie_index_crossings (TieIndex *ti, TieLayout *tl, const BmRect *r, guint enough)
+{
+  gint64 cx0 = (gint64) floor (r->x / RECT_GRID), cx1 = (gint64) floor ((r->x + r->width) / RECT_GRID);
+  gint64 cy0 = (gint64) floor (r->y / RECT_GRID), cy1 = (gint64) floor ((r->y + r->height) / RECT_GRID);
+  guint n = 0;
+
+  ti->query++;
+  for (gint64 cx = cx0; cx <= cx1; cx++)
+    for (gint64 cy = cy0; cy <= cy1; cy++)
+      {
+        gint64 key = grid_key (cx, cy);
+        GArray *list = g_hash_table_lookup (ti->cells, &key);
+
+        if (list == NULL)
+          continue;
+        for (guint k = 0; k < list->len; k++)
+          {
+            guint i = g_array_index (list, guint, k);
+            const TieGeom *g = &tl->geom[i];
+
+            if (ti->stamp[i] == ti->query)
+              continue;
+            ti->stamp[i] = ti->query;
+            if (ray_crosses_rect (g->x1, g->y1, g->ux, g->uy, g->len, r) && ++n >= enough)
+              return n;
+          }
+      }
+  return n;
+}
+
 static void
 draw_labels (BmPainter *p, Scene *s, TieLayout *tl)
 {
@@ -2068,66 +2244,30 @@ draw_labels (BmPainter *p, Scene *s, TieLayout *tl)
   g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (LabelOrder));
   g_autoptr(GArray) placed = g_array_new (FALSE, FALSE, sizeof (BmRect));
   g_autoptr(GArray) placed_who = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autofree guint *first_tie = NULL;
-  g_autofree guint *tie_list = NULL;
-  RectIndex ri;
-  BmRect near = { 0, };
+  TieIndex ti;
+  RectIndex *ri;
   const BmRect *clip = s->opt.clip;
+  const BmRect *near;
 
   if (!readable (s, LABEL_SIZE, MIN_LABEL_PIXELS))
     return;
 
-  /* Labels near the clip compete for room, so that the same labels are
-   * chosen whatever the clip (tiles agree away from their borders) */
-  if (clip != NULL)
-    {
-      near = *clip;
-      near.x -= 2 * LABEL_WIDTH;
-      near.y -= 2 * LABEL_WIDTH;
-      near.width += 4 * LABEL_WIDTH;
-      near.height += 4 * LABEL_WIDTH;
-    }
+  ri = scene_obstacles (s, &near);
+  /* The ties in reach, to keep names off them */
+  tie_index_build (&ti, s, tl, near);
 
-  /* The ties at each actor (compressed rows), to keep names off them */
-  first_tie = g_new0 (guint, s->n + 1);
-  for (guint i = 0; i < tl->n; i++)
-    if (tl->from[i] >= 0 && tl->to[i] >= 0)
-      {
-        first_tie[tl->from[i] + 1]++;
-        first_tie[tl->to[i] + 1]++;
-      }
-  for (guint i = 0; i < s->n; i++)
-    first_tie[i + 1] += first_tie[i];
-  tie_list = g_new (guint, MAX (first_tie[s->n], 1));
-  {
-    g_autofree guint *fill = g_memdup2 (first_tie, sizeof (guint) * (s->n + 1));
-    for (guint i = 0; i < tl->n; i++)
-      if (tl->from[i] >= 0 && tl->to[i] >= 0)
-        {
-          tie_list[fill[tl->from[i]]++] = i;
-          tie_list[fill[tl->to[i]]++] = i;
-        }
-  }
-
-  rect_index_init (&ri);
   for (guint i = 0; i < s->n; i++)
     {
       const BmActor *a = bm_map_get_actor (map, i);
       double hx, hy;
-      BmRect box;
       LabelOrder o;
 
       if (s->state[i] & ACTOR_SKIP)
         continue;
       shape_half_extents (a->track, s->radius[i], &hx, &hy);
-      if (clip != NULL && !rect_intersects (&near, s->pos[i].x - hx, s->pos[i].y - hy,
+      if (near != NULL && !rect_intersects (near, s->pos[i].x - hx, s->pos[i].y - hy,
                                             s->pos[i].x + hx, s->pos[i].y + hy))
         continue;
-      box.x = s->pos[i].x - hx;
-      box.y = s->pos[i].y - hy - 4;
-      box.width = 2 * hx + 4;
-      box.height = 2 * hy + 4;
-      rect_index_add (&ri, &box);
       o.index = i;
       o.priority = ((s->state[i] & (ACTOR_SELECTED | ACTOR_HIGHLIGHTED)) ? 1000 : 0)
                    + 10 * CLAMP (a->influence, 1, 5) + (BM_N_LEVELS - (int) a->level);
@@ -2142,43 +2282,41 @@ draw_labels (BmPainter *p, Scene *s, TieLayout *tl)
       Text t = text_get (TEXT_LABEL, a->name, 0);
       double hx, hy, w = t.width + 2 * LABEL_PAD_X, h = t.height + 2 * LABEL_PAD_Y;
       gboolean forced = s->state[i] & (ACTOR_SELECTED | ACTOR_HIGHLIGHTED);
-      int chosen = -1, free_but_crossed = -1;
+      int chosen = -1;
+      guint best = G_MAXUINT;
       BmRect r;
 
       shape_half_extents (a->track, s->radius[i], &hx, &hy);
-      for (int which = 0; which < N_LABEL_PLACES && chosen < 0; which++)
+      /* The free place with the fewest ties across it, the nearer places
+       * first: a tie crossed costs about as much as a step further out */
+      for (int which = 0; which < N_LABEL_PLACES && best > 0; which++)
         {
-          gboolean crossed = FALSE;
+          guint cost = which < 4 ? 0 : which < 8 ? 1 : 3;
 
-          label_candidate (which, s->pos[i].x, s->pos[i].y, hx, hy, w, h, &r);
-          if (rect_index_overlaps (&ri, &r))
+          if (cost >= best)
             continue;
-          for (guint e = first_tie[i]; e < first_tie[i + 1] && !crossed; e++)
+          label_candidate (which, s->pos[i].x, s->pos[i].y, hx, hy, w, h, &r);
+          if (!within_bands (s, &r) || rect_index_overlaps (ri, &r))
+            continue;
+          cost += 2 * tie_index_crossings (&ti, tl, &r,
+                                           best == G_MAXUINT ? G_MAXUINT / 4 : (best - cost + 1) / 2);
+          if (cost < best)
             {
-              guint ti = tie_list[e];
-              int other = tl->from[ti] == (int) i ? tl->to[ti] : tl->from[ti];
-              double dx = s->pos[other].x - s->pos[i].x, dy = s->pos[other].y - s->pos[i].y;
-              double d = hypot (dx, dy);
-              if (d > 1e-6)
-                crossed = ray_crosses_rect (s->pos[i].x, s->pos[i].y, dx / d, dy / d, d, &r);
+              best = cost;
+              chosen = which;
             }
-          if (!crossed)
-            chosen = which;
-          else if (free_but_crossed < 0)
-            free_but_crossed = which;
         }
-      if (chosen < 0)
-        chosen = free_but_crossed;
-      if (chosen < 0 && forced)
+      /* A selected name, and every name in print, is never left out */
+      if (chosen < 0 && (forced || s->ppu == G_MAXDOUBLE))
         chosen = 0;
       if (chosen < 0)
         continue;
       label_candidate (chosen, s->pos[i].x, s->pos[i].y, hx, hy, w, h, &r);
-      rect_index_add (&ri, &r);
+      rect_index_add (ri, &r);
       g_array_append_val (placed, r);
       g_array_append_val (placed_who, i);
     }
-  rect_index_clear (&ri);
+  tie_index_clear (&ti);
 
   /* Backgrounds, then the names */
   bm_painter_fill_begin (p, COLOR_PAPER, 0.78);
@@ -2345,15 +2483,22 @@ typedef enum
   PILL_INFO,      /* dashed outline */
 } PillStyle;
 
+static BmRect
+pill_box (const Text *t, double cx, double cy)
+{
+  double h = t->height + 6;
+  double w = t->width + 12 + (h > 24 ? 0 : h * 0.3);
+  BmRect box = { cx - w / 2, cy - h / 2, w, h };
+  return box;
+}
+
 /* A text pill centred at (cx, cy), unless outside @clip; returns its box */
 static BmRect
 draw_gap_pill (BmPainter *p, const Text *t, double cx, double cy, PillStyle style,
                const BmRect *clip)
 {
-  double h = t->height + 6;
-  double w = t->width + 12 + (h > 24 ? 0 : h * 0.3);
-  double x = cx - w / 2, y = cy - h / 2;
-  BmRect box = { x, y, w, h };
+  BmRect box = pill_box (t, cx, cy);
+  double x = box.x, y = box.y, w = box.width, h = box.height;
 
   if (!rect_intersects (clip, x - 2, y - 2, x + w + 2, y + h + 2))
     return box;
@@ -2442,14 +2587,239 @@ backchannel_pair (Scene *s, const BmGap *gap, int *best_a, int *best_b)
   return *best_a >= 0;
 }
 
+/* The gap notes' texts and places, chosen before the names so that
+ * both stay readable */
+typedef struct
+{
+  TextStyle  text_style;
+  char      *text;
+  double     cx, cy;
+  PillStyle  style;
+} PlannedPill;
+
+static void
+planned_pill_clear (gpointer data)
+{
+  PlannedPill *pp = data;
+  g_free (pp->text);
+}
+
+/* Take the first candidate centre (cx[k], cy[k]) whose pill is free, or
+ * the first one when none is */
+static void
+plan_pill (Scene *s, RectIndex *taken, RectIndex *soft, TextStyle ts, const char *text,
+           PillStyle style, const double *cx, const double *cy, int n)
+{
+  Text t = text_get (ts, text, 0);
+  PlannedPill pp = { ts, g_strdup (text), cx[0], cy[0], style };
+  BmRect box;
+  gboolean found = FALSE;
+
+  /* Clear of everything, else at least clear of what is already drawn */
+  for (int pass = 0; pass < 2 && !found; pass++)
+    for (int k = 0; k < n && !found; k++)
+      {
+        BmRect grown;
+        box = pill_box (&t, cx[k], cy[k]);
+        grown = box;
+        grown.x -= 2;
+        grown.y -= 2;
+        grown.width += 4;
+        grown.height += 4;
+        if (within_bands (s, &box) && !rect_index_overlaps (taken, &grown)
+            && (pass == 1 || !rect_index_overlaps (soft, &grown)))
+          {
+            pp.cx = cx[k];
+            pp.cy = cy[k];
+            found = TRUE;
+          }
+      }
+  box = pill_box (&t, pp.cx, pp.cy);
+  rect_index_add (taken, &box);
+  g_array_append_val (s->pills, pp);
+}
+
+static void
+plan_gap_notes (Scene *s)
+{
+  BmAnalysis *an = s->opt.analysis;
+  BmMap *map = s->map;
+  const BmRect *near;
+  RectIndex *taken;
+  g_autoptr(RectIndex) soft = NULL;
+
+  s->pills = g_array_new (FALSE, TRUE, sizeof (PlannedPill));
+  g_array_set_clear_func (s->pills, planned_pill_clear);
+  if (!readable (s, 11, MIN_LABEL_PIXELS))
+    return;
+  taken = scene_obstacles (s, &near);
+
+  /* Where names would go by default (below their shapes): notes keep off
+   * them when they can */
+  soft = rect_index_new ();
+  if (s->opt.flags & BM_RENDER_LABELS)
+    for (guint i = 0; i < s->n; i++)
+      {
+        const BmActor *a = bm_map_get_actor (map, i);
+        double hx, hy;
+        Text t;
+        BmRect r;
+
+        if (s->state[i] & ACTOR_SKIP)
+          continue;
+        shape_half_extents (a->track, s->radius[i], &hx, &hy);
+        if (near != NULL && !rect_intersects (near, s->pos[i].x - hx, s->pos[i].y - hy,
+                                              s->pos[i].x + hx, s->pos[i].y + hy))
+          continue;
+        t = text_get (TEXT_LABEL, a->name, 0);
+        label_candidate (0, s->pos[i].x, s->pos[i].y, hx, hy, t.width + 2 * LABEL_PAD_X,
+                         t.height + 2 * LABEL_PAD_Y, &r);
+        rect_index_add (soft, &r);
+      }
+
+  /* The warning signs first: they sit by their actors */
+  for (guint g = 0; g < bm_analysis_get_n_gaps (an); g++)
+    {
+      const BmGap *gap = bm_analysis_get_gap (an, g);
+      if (gap->kind != BM_GAP_TRANSFER || gap->actors == NULL)
+        continue;
+      for (guint i = 0; gap->actors[i]; i++)
+        {
+          int ai = actor_index (s, gap->actors[i]);
+          double hx, hy;
+          BmRect sign;
+          if (ai < 0 || (s->state[ai] & ACTOR_SKIP))
+            continue;
+          shape_half_extents (bm_map_get_actor (map, ai)->track, s->radius[ai], &hx, &hy);
+          sign.x = s->pos[ai].x - hx - 10;
+          sign.y = s->pos[ai].y - hy * 0.6 - 6;
+          sign.width = sign.height = 12;
+          rect_index_add (taken, &sign);
+        }
+    }
+
+  for (guint g = 0; g < bm_analysis_get_n_gaps (an); g++)
+    {
+      const BmGap *gap = bm_analysis_get_gap (an, g);
+
+      switch (gap->kind)
+        {
+        case BM_GAP_BACKCHANNEL:
+          {
+            gboolean critical = gap->severity == BM_SEVERITY_CRITICAL;
+            static const double along[] = { 0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8 };
+            double cx[G_N_ELEMENTS (along)], cy[G_N_ELEMENTS (along)];
+            int a, b;
+
+            if (!backchannel_pair (s, gap, &a, &b))
+              break;
+            /* On the connector, as near its middle as there is room */
+            for (guint k = 0; k < G_N_ELEMENTS (along); k++)
+              {
+                cx[k] = s->pos[a].x + along[k] * (s->pos[b].x - s->pos[a].x);
+                cy[k] = s->pos[a].y + along[k] * (s->pos[b].y - s->pos[a].y);
+              }
+            plan_pill (s, taken, soft, critical ? TEXT_GAP_BOLD : TEXT_GAP,
+                       critical ? _("No Track 1.5 bridge, no official channel")
+                                : _("No Track 1.5 bridge"),
+                       critical ? PILL_CRITICAL : PILL_WARNING, cx, cy, G_N_ELEMENTS (along));
+          }
+          break;
+
+        case BM_GAP_TRANSFER:
+          {
+            int first = -1;
+            g_autofree char *msg = NULL;
+            Text t;
+            double hx, hy, cx[4], cy[4];
+
+            if (gap->actors == NULL)
+              break;
+            for (guint i = 0; gap->actors[i]; i++)
+              {
+                int ai = actor_index (s, gap->actors[i]);
+                if (ai < 0 || (s->state[ai] & ACTOR_SKIP))
+                  continue;
+                if (first < 0 || s->pos[ai].y < s->pos[first].y
+                    || (s->pos[ai].y == s->pos[first].y && s->pos[ai].x < s->pos[first].x))
+                  first = ai;
+              }
+            if (first < 0)
+              break;
+            msg = g_strdup_printf (_("%s: no Track 1.5 route up to its officials"),
+                                   party_name (map, gap->parties ? gap->parties[0] : NULL));
+            t = text_get (TEXT_GAP, msg, 0);
+            shape_half_extents (bm_map_get_actor (map, first)->track, s->radius[first], &hx, &hy);
+            /* Above the highest stranded actor, or beside it */
+            cx[0] = s->pos[first].x;
+            cy[0] = s->pos[first].y - hy - 12 - t.height / 2;
+            cx[1] = s->pos[first].x + hx + 16 + t.width / 2;
+            cy[1] = s->pos[first].y - hy;
+            cx[2] = s->pos[first].x - hx - 16 - t.width / 2;
+            cy[2] = s->pos[first].y - hy;
+            cx[3] = s->pos[first].x;
+            cy[3] = s->pos[first].y - hy - 40 - t.height / 2;
+            plan_pill (s, taken, soft, TEXT_GAP, msg, PILL_WARNING, cx, cy, 4);
+          }
+          break;
+
+        case BM_GAP_ONE_SIDED_BRIDGE:
+          {
+            int ai = gap->actor ? actor_index (s, gap->actor) : -1;
+            double hx, hy, x, y;
+            double cx[5], cy[5];
+
+            if (ai < 0 || (s->state[ai] & ACTOR_SKIP))
+              break;
+            shape_half_extents (bm_map_get_actor (map, ai)->track, s->radius[ai], &hx, &hy);
+            x = s->pos[ai].x;
+            y = s->pos[ai].y;
+            /* By the shape's lower left corner, else around it */
+            cx[0] = x - hx * 0.5; cy[0] = y + hy * 0.85;
+            cx[1] = x - hx - 26;  cy[1] = y + hy * 0.4;
+            cx[2] = x + hx + 26;  cy[2] = y + hy * 0.4;
+            cx[3] = x - hx - 26;  cy[3] = y - hy * 0.4;
+            cx[4] = x + hx + 26;  cy[4] = y - hy * 0.4;
+            plan_pill (s, taken, soft, TEXT_GAP_BOLD, C_("gap badge", "one side"), PILL_WARNING,
+                       cx, cy, 5);
+          }
+          break;
+
+        case BM_GAP_MIDDLE_RANGE:
+          {
+            g_autofree char *msg =
+              g_strdup_printf (_("No middle-range link between the top and the grassroots of %s"),
+                               party_name (map, gap->parties ? gap->parties[0] : NULL));
+            Text t = text_get (TEXT_GAP, msg, 0);
+            double w = t.width + 12, h = t.height + 6;
+            double cx[40], cy[40];
+            int n = 0;
+
+            /* In the middle band, from its right end inwards */
+            for (int col = 0; col < 8 && n < 40; col++)
+              for (int row = 0; row < 5 && n < 40; row++)
+                {
+                  cx[n] = s->x1 - 14 - w / 2 - col * w * 0.5;
+                  cy[n] = bm_level_band_top (BM_LEVEL_MIDDLE) + 10 + h / 2 + row * (h + 6);
+                  n++;
+                }
+            plan_pill (s, taken, soft, TEXT_GAP, msg, PILL_INFO, cx, cy, n);
+          }
+          break;
+
+        default:
+          break;
+        }
+    }
+}
+
 /* The overlay, in two passes: @under (rings and connectors, beneath the
- * actors) and over (signs, badges and notes, on top) */
+ * actors) and over (signs and the planned notes, on top) */
 static void
 draw_gaps (BmPainter *p, Scene *s, gboolean under)
 {
   BmAnalysis *an = s->opt.analysis;
   BmMap *map = s->map;
-  double note_y = bm_level_band_top (BM_LEVEL_MIDDLE) + 16;
   gboolean labels = readable (s, 11, MIN_LABEL_PIXELS);
 
   for (guint g = 0; g < bm_analysis_get_n_gaps (an); g++)
@@ -2461,74 +2831,43 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
         case BM_GAP_BACKCHANNEL:
           {
             gboolean critical = gap->severity == BM_SEVERITY_CRITICAL;
+            TieGeom tg;
             int a, b;
 
-            if (!backchannel_pair (s, gap, &a, &b))
-              break;
-            if (under)
-              {
-                TieGeom tg;
-                for (guint i = 0; gap->actors[i]; i++)
-                  {
-                    int ai = actor_index (s, gap->actors[i]);
-                    if (!actor_in_view (s, ai))
-                      continue;
-                    draw_gap_ring (p, bm_map_get_actor (map, ai)->track, s->pos[ai].x,
-                                   s->pos[ai].y, s->radius[ai], FALSE);
-                  }
-                if (tie_geometry (bm_map_get_actor (map, a), s->radius[a] + 9, s->pos[a].x, s->pos[a].y,
-                                  bm_map_get_actor (map, b), s->radius[b] + 9, s->pos[b].x, s->pos[b].y,
-                                  0, FALSE, &tg))
-                  draw_gap_connector (p, tg.x1, tg.y1, tg.x2, tg.y2, critical, s->opt.clip);
-              }
-            else if (labels)
-              {
-                Text t = text_get (critical ? TEXT_GAP_BOLD : TEXT_GAP,
-                                   critical ? _("No Track 1.5 bridge, no official channel")
-                                            : _("No Track 1.5 bridge"), 0);
-                draw_gap_pill (p, &t, (s->pos[a].x + s->pos[b].x) / 2,
-                               (s->pos[a].y + s->pos[b].y) / 2,
-                               critical ? PILL_CRITICAL : PILL_WARNING, s->opt.clip);
-              }
-          }
-          break;
-
-        case BM_GAP_TRANSFER:
-          {
-            int first = -1;
-            if (gap->actors == NULL)
+            if (!under || !backchannel_pair (s, gap, &a, &b))
               break;
             for (guint i = 0; gap->actors[i]; i++)
               {
                 int ai = actor_index (s, gap->actors[i]);
-                double hx, hy;
-
-                if (ai < 0 || (s->state[ai] & ACTOR_SKIP))
-                  continue;
-                shape_half_extents (bm_map_get_actor (map, ai)->track, s->radius[ai], &hx, &hy);
                 if (!actor_in_view (s, ai))
-                  ;
-                else if (under)
-                  draw_gap_ring (p, bm_map_get_actor (map, ai)->track, s->pos[ai].x,
-                                 s->pos[ai].y, s->radius[ai], TRUE);
-                else
-                  draw_warning_sign (p, s->pos[ai].x - hx - 4, s->pos[ai].y - hy * 0.6, 12);
-                if (first < 0 || s->pos[ai].y < s->pos[first].y
-                    || (s->pos[ai].y == s->pos[first].y && s->pos[ai].x < s->pos[first].x))
-                  first = ai;
+                  continue;
+                draw_gap_ring (p, bm_map_get_actor (map, ai)->track, s->pos[ai].x,
+                               s->pos[ai].y, s->radius[ai], FALSE);
               }
-            if (!under && first >= 0 && labels)
-              {
-                g_autofree char *msg =
-                  g_strdup_printf (_("%s: no Track 1.5 route up to its officials"),
-                                   party_name (map, gap->parties ? gap->parties[0] : NULL));
-                Text t = text_get (TEXT_GAP, msg, 0);
-                double hx, hy;
-                shape_half_extents (bm_map_get_actor (map, first)->track, s->radius[first], &hx, &hy);
-                draw_gap_pill (p, &t, s->pos[first].x, s->pos[first].y - hy - 14 - t.height / 2,
-                               PILL_WARNING, s->opt.clip);
-              }
+            if (tie_geometry (bm_map_get_actor (map, a), s->radius[a] + 9, s->pos[a].x, s->pos[a].y,
+                              bm_map_get_actor (map, b), s->radius[b] + 9, s->pos[b].x, s->pos[b].y,
+                              0, FALSE, &tg))
+              draw_gap_connector (p, tg.x1, tg.y1, tg.x2, tg.y2, critical, s->opt.clip);
           }
+          break;
+
+        case BM_GAP_TRANSFER:
+          if (gap->actors == NULL)
+            break;
+          for (guint i = 0; gap->actors[i]; i++)
+            {
+              int ai = actor_index (s, gap->actors[i]);
+              double hx, hy;
+
+              if (!actor_in_view (s, ai))
+                continue;
+              shape_half_extents (bm_map_get_actor (map, ai)->track, s->radius[ai], &hx, &hy);
+              if (under)
+                draw_gap_ring (p, bm_map_get_actor (map, ai)->track, s->pos[ai].x,
+                               s->pos[ai].y, s->radius[ai], TRUE);
+              else
+                draw_warning_sign (p, s->pos[ai].x - hx - 4, s->pos[ai].y - hy * 0.6, 12);
+            }
           break;
 
         case BM_GAP_ONE_SIDED_BRIDGE:
@@ -2536,38 +2875,27 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
             int ai = gap->actor ? actor_index (s, gap->actor) : -1;
             double hx, hy;
 
-            if (!actor_in_view (s, ai) || under)
+            /* Too small for its note: a sign on the shape */
+            if (under || labels || !actor_in_view (s, ai))
               break;
             shape_half_extents (bm_map_get_actor (map, ai)->track, s->radius[ai], &hx, &hy);
-            if (labels)
-              {
-                Text t = text_get (TEXT_GAP_BOLD, C_("gap badge", "one side"), 0);
-                draw_gap_pill (p, &t, s->pos[ai].x - hx * 0.5, s->pos[ai].y + hy * 0.85,
-                               PILL_WARNING, s->opt.clip);
-              }
-            else
-              draw_warning_sign (p, s->pos[ai].x - hx * 0.6, s->pos[ai].y + hy * 0.8, 12);
+            draw_warning_sign (p, s->pos[ai].x - hx * 0.6, s->pos[ai].y + hy * 0.8, 12);
           }
           break;
 
         case BM_GAP_MIDDLE_RANGE:
-          if (!under && labels)
-            {
-              g_autofree char *msg =
-                g_strdup_printf (_("No middle-range link between the top and the grassroots of %s"),
-                                 party_name (map, gap->parties ? gap->parties[0] : NULL));
-              Text t = text_get (TEXT_GAP, msg, 0);
-              double w = t.width + 12;
-              draw_gap_pill (p, &t, s->x1 - 14 - w / 2, note_y + (t.height + 6) / 2, PILL_INFO,
-                             s->opt.clip);
-              note_y += t.height + 12;
-            }
-          break;
-
         default:
           break;
         }
     }
+
+  if (!under && s->pills != NULL)
+    for (guint k = 0; k < s->pills->len; k++)
+      {
+        const PlannedPill *pp = &g_array_index (s->pills, PlannedPill, k);
+        Text t = text_get (pp->text_style, pp->text, 0);
+        draw_gap_pill (p, &t, pp->cx, pp->cy, pp->style, s->opt.clip);
+      }
 }
 
 /* ---- title and legend ------------------------------------------------------------ */
@@ -2701,7 +3029,7 @@ draw_legend (BmPainter *p, Scene *s)
           break;
         case ROW_GAP_MIDDLE:
           {
-            Text gt = text_get (TEXT_GAP, "…", 0);
+            Text gt = text_get (TEXT_GAP, "    ", 0);
             bm_painter_flush_text (p);
             draw_gap_pill (p, &gt, sx, cy, PILL_INFO, NULL);
           }
@@ -2788,6 +3116,8 @@ bm_render_draw (cairo_t *cr, BmMap *map, const BmRenderOptions *options)
   flags = s->opt.flags;
   if (flags & (BM_RENDER_TIES | BM_RENDER_LABELS))
     tl = tie_layout_new (s, TRUE);
+  if (s->show_gaps)
+    plan_gap_notes (s);
 
   cairo_save (cr);
   p = bm_painter_new (cr, raster_allowed ());
