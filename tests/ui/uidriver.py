@@ -27,10 +27,13 @@ def skip_unless_ready():
 
 def fail(message):
     print(f'FAIL: {message}')
+    keep = os.environ.get('BM_E2E_SHOTS')
+    if keep:
+        subprocess.run(['import', '-window', 'root', os.path.join(keep, 'failure.png')])
     sys.exit(1)
 
 
-def wait_for(what, predicate, timeout=20.0, interval=0.1):
+def wait_for(what, predicate, timeout=60.0, interval=0.1):
     """Polls @predicate until it returns a true value; fails after @timeout
     (a guard against hangs, not a timing check)."""
     deadline = time.monotonic() + timeout
@@ -81,7 +84,7 @@ class Session:
                                      stdout=self.log, stderr=subprocess.STDOUT)
         return self.proc
 
-    def wait_exit(self, timeout=20.0):
+    def wait_exit(self, timeout=60.0):
         try:
             return self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -106,7 +109,7 @@ def xdo(*args):
     return out.stdout.strip()
 
 
-def find_window(name, timeout=20.0):
+def find_window(name, timeout=60.0):
     """The visible top-level window whose title contains @name."""
     def search():
         out = subprocess.run(['xdotool', 'search', '--onlyvisible', '--name', name],
