@@ -941,6 +941,103 @@ test_hit_testing (void)
   g_assert_null (bm_render_tie_at (map, positions, 450, 200, 3));
 }
 
+static void
+test_draw_tie_on_top (void)
+{
+  g_autoptr(BmMap) map = talks_map (TRUE);
+  const BmTie *t = bm_map_lookup_tie (map, "t4");   /* church → leader, mediation */
+  BmPoint from = { 60, 100 }, to = { 360, 100 };
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 420, 200);
+  cairo_t *cr = cairo_create (s);
+  guint8 *data;
+  int stride;
+
+  /* Where the editor drags the church to: the tie follows, ending at the
+   * shapes' edges (a diamond of radius 20 at 60, a square of radius 28
+   * at 360) with the arrow at the leader */
+  bm_render_draw_tie (cr, map, t, &from, &to, NULL);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  data = cairo_image_surface_get_data (s);
+  stride = cairo_image_surface_get_stride (s);
+#define ALPHA(x, y) (data[(y) * stride + 4 * (x) + 3])
+  g_assert_cmpuint (ALPHA (60, 100), ==, 0);
+  g_assert_cmpuint (ALPHA (360, 100), ==, 0);
+  g_assert_cmpuint (ALPHA (150, 100), >, 200);
+  g_assert_cmpuint (ALPHA (300, 100), >, 200);
+  /* The arrowhead is wider than the line */
+  g_assert_cmpuint (ALPHA (322, 104), >, 200);
+  g_assert_cmpuint (ALPHA (150, 104), ==, 0);
+#undef ALPHA
+  cairo_surface_destroy (s);
+}
+
+/* Drawing only a part (the editor's tiles) gives the same pixels there */
+static void
+test_clip_draws_the_same (void)
+{
+  g_autoptr(BmMap) map = bm_generate_map (80, 200, 11);
+  g_autoptr(BmAnalysis) an = bm_analysis_new (map);
+  BmRenderOptions opt;
+  BmRect ext, clip;
+  cairo_surface_t *full, *part;
+  cairo_t *cr;
+  int w, h, stride, half;
+  double scale = 0.8, sum = 0;
+  guint n = 0;
+
+  bm_render_options_init (&opt);
+  opt.analysis = an;
+  opt.pixels_per_unit = scale;
+  bm_render_get_extents (map, &opt, &ext);
+  w = (int) ceil (ext.width * scale);
+  h = (int) ceil (ext.height * scale);
+  half = w / 2;
+  full = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  part = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  for (int k = 0; k < 2; k++)
+    {
+      cr = cairo_create (k == 0 ? full : part);
+      if (k == 1)
+        {
+          cairo_rectangle (cr, 0, 0, half, h);
+          cairo_clip (cr);
+          clip.x = ext.x;
+          clip.y = ext.y;
+          clip.width = half / scale;
+          clip.height = ext.height;
+          opt.clip = &clip;
+        }
+      cairo_scale (cr, scale, scale);
+      cairo_translate (cr, -ext.x, -ext.y);
+      bm_render_draw (cr, map, &opt);
+      cairo_destroy (cr);
+    }
+  cairo_surface_flush (full);
+  cairo_surface_flush (part);
+  stride = cairo_image_surface_get_stride (full);
+  /* Away from the tile's edge, where a name just outside may be placed
+   * differently */
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < half - 200 * scale; x++)
+      for (int c = 0; c < 4; c++)
+        {
+          double d = (double) cairo_image_surface_get_data (full)[y * stride + 4 * x + c]
+                     - cairo_image_surface_get_data (part)[y * stride + 4 * x + c];
+          sum += d * d;
+          n++;
+        }
+  /* Nothing at all on the other side */
+  for (int y = 0; y < h; y += 7)
+    for (int x = half; x < w; x += 7)
+      g_assert_cmpuint (cairo_image_surface_get_data (part)[y * stride + 4 * x + 3], ==, 0);
+  if (g_test_verbose ())
+    g_test_message ("RMS difference %.3f", sqrt (sum / n));
+  g_assert_cmpfloat (sqrt (sum / n), <, 1.0);
+  cairo_surface_destroy (full);
+  cairo_surface_destroy (part);
+}
+
 /* ---- the two ways of drawing agree ---------------------------------------------------------- */
 
 static void
@@ -1073,6 +1170,8 @@ main (int argc, char **argv)
   g_test_add_func ("/render/skip-and-select", test_skip_and_select);
   g_test_add_func ("/render/highlight-fades-the-rest", test_highlight_fades_the_rest);
   g_test_add_func ("/render/hit-testing", test_hit_testing);
+  g_test_add_func ("/render/draw-tie-on-top", test_draw_tie_on_top);
+  g_test_add_func ("/render/clip-draws-the-same", test_clip_draws_the_same);
   g_test_add_func ("/render/raster-matches-vector", test_raster_matches_vector);
   g_test_add_func ("/render/examples", test_examples_render);
   g_test_add_func ("/layout/bands-and-overlaps", test_layout_bands_and_overlaps);

@@ -46,7 +46,7 @@ typedef enum
 {
   REC_SEGMENT,
   REC_POLYGON,
-  REC_POLYLINE,   /* round joins and caps */
+  REC_POLYLINE,   /* square caps, the pieces overlapping at the joins */
   REC_DOTS,       /* dots of radius hw every @ring pixels from (x1, y1) */
 } RecType;
 
@@ -1069,8 +1069,13 @@ replay_strips (gpointer data)
                   double yb = MAX (xy[2 * i + 1], xy[2 * i + 3]) + r->hw + 1;
                   if (yb < w.cy0 || ya > w.cy1)
                     continue;
-                  rasterize_segment (&w, &r->src, xy[2 * i], xy[2 * i + 1], xy[2 * i + 2],
-                                     xy[2 * i + 3], r->hw, TRUE, -1);
+                  /* Square caps (butt ones pushed out by the half
+                   * width) join the pieces cheaper than round ones */
+                  double dx = xy[2 * i + 2] - xy[2 * i], dy = xy[2 * i + 3] - xy[2 * i + 1];
+                  double l = sqrt (dx * dx + dy * dy);
+                  double ex = l > 1e-9 ? dx / l * r->hw : 0, ey = l > 1e-9 ? dy / l * r->hw : 0;
+                  rasterize_segment (&w, &r->src, xy[2 * i] - ex, xy[2 * i + 1] - ey,
+                                     xy[2 * i + 2] + ex, xy[2 * i + 3] + ey, r->hw, FALSE, -1);
                 }
               break;
             }
@@ -1267,8 +1272,8 @@ bm_painter_polyline (BmPainter *p, const double *xy, int n)
       cairo_move_to (p->cr, xy[0], xy[1]);
       for (int i = 1; i < n; i++)
         cairo_line_to (p->cr, xy[2 * i], xy[2 * i + 1]);
-      cairo_set_line_cap (p->cr, CAIRO_LINE_CAP_ROUND);
-      cairo_set_line_join (p->cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_set_line_cap (p->cr, CAIRO_LINE_CAP_SQUARE);
+      cairo_set_line_join (p->cr, CAIRO_LINE_JOIN_MITER);
       cairo_shape_done (p);
       cairo_set_line_cap (p->cr, cap);
       cairo_set_line_join (p->cr, join);

@@ -43,7 +43,8 @@ void       bm_painter_stroke_begin (BmPainter *p, guint32 rgb, double alpha, dou
                                     BmDash dash, double on, double period);
 void       bm_painter_end          (BmPainter *p);
 
-/* Strokes only */
+/* Strokes only.  A segment has butt caps; a polyline square caps and
+ * mitred joins (the zig-zag of a conflict) */
 void       bm_painter_segment      (BmPainter *p, double x1, double y1, double x2, double y2);
 void       bm_painter_polyline     (BmPainter *p, const double *xy, int n);
 /* Fill or stroke */

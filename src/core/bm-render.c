@@ -300,7 +300,7 @@ static const struct
   [TEXT_SECTOR]         = { 10, PANGO_WEIGHT_BOLD, 0, 1, FALSE },
   [TEXT_BAND]           = { 14, PANGO_WEIGHT_SEMIBOLD, 0, 1, FALSE },
   [TEXT_TITLE]          = { 28, PANGO_WEIGHT_BOLD, 0, 3, FALSE },
-  [TEXT_SUBTITLE]       = { 14, PANGO_WEIGHT_NORMAL, 0, 3, FALSE },
+  [TEXT_SUBTITLE]       = { 14, PANGO_WEIGHT_NORMAL, 0, 4, FALSE },
   [TEXT_LEGEND]         = { 11, PANGO_WEIGHT_NORMAL, 200, 3, FALSE },
   [TEXT_LEGEND_HEADING] = { 12.5, PANGO_WEIGHT_BOLD, 240, 2, FALSE },
   [TEXT_GAP]            = { 11, PANGO_WEIGHT_SEMIBOLD, 300, 3, TRUE },
@@ -309,9 +309,24 @@ static const struct
 
 typedef struct
 {
+  PangoLayout *layout;
+  double       ox, oy;    /* where the logical box starts inside the layout */
+  double       width, height;
+} Text;
+
+typedef struct
+{
   PangoContext *context;
-  GHashTable   *layouts;   /* "style|width|text" → PangoLayout */
+  GHashTable   *layouts;   /* "style|width|text" → Text (owning its layout) */
 } TextCache;
+
+static void
+cached_text_free (gpointer data)
+{
+  Text *t = data;
+  g_object_unref (t->layout);
+  g_free (t);
+}
 
 #define TEXT_CACHE_MAX 8192
 
@@ -343,16 +358,17 @@ text_cache_get (void)
       pango_cairo_context_set_font_options (tc->context, fo);
       cairo_font_options_destroy (fo);
       pango_context_set_round_glyph_positions (tc->context, FALSE);
-      tc->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      tc->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cached_text_free);
       g_private_set (&text_cache_key, tc);
     }
   return tc;
 }
 
-/* A layout for @text in @style, owned by the cache (valid until the next
- * call on this thread that adds to a full cache: use it at once) */
-static PangoLayout *
-text_layout (TextStyle style, const char *text, double width)
+/* @text laid out in @style, with its size; the layout is owned by the
+ * cache (valid until the next call on this thread that adds to a full
+ * cache: use it at once) */
+static Text
+text_get (TextStyle style, const char *text, double width)
 {
   TextCache *tc = text_cache_get ();
   char key_buf[256];
@@ -360,6 +376,8 @@ text_layout (TextStyle style, const char *text, double width)
   const char *key;
   PangoLayout *layout;
   PangoFontDescription *desc;
+  PangoRectangle logical;
+  Text *t;
   int max_lines;
 
   if (width <= 0)
@@ -372,9 +390,9 @@ text_layout (TextStyle style, const char *text, double width)
   else
     key = key_heap = g_strdup_printf ("%d|%.1f|%s", style, width, text);
 
-  layout = g_hash_table_lookup (tc->layouts, key);
-  if (layout != NULL)
-    return layout;
+  t = g_hash_table_lookup (tc->layouts, key);
+  if (t != NULL)
+    return *t;
 
   if (g_hash_table_size (tc->layouts) >= TEXT_CACHE_MAX)
     g_hash_table_remove_all (tc->layouts);
@@ -398,30 +416,16 @@ text_layout (TextStyle style, const char *text, double width)
   if (text_styles[style].centred)
     pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
   pango_layout_set_text (layout, text, -1);
-  g_hash_table_insert (tc->layouts, g_strdup (key), layout);
-  return layout;
-}
 
-typedef struct
-{
-  PangoLayout *layout;
-  double       ox, oy;    /* where the logical box starts inside the layout */
-  double       width, height;
-} Text;
-
-static Text
-text_get (TextStyle style, const char *text, double width)
-{
-  Text t;
-  PangoRectangle logical;
-
-  t.layout = text_layout (style, text, width);
-  pango_layout_get_extents (t.layout, NULL, &logical);
-  t.ox = (double) logical.x / PANGO_SCALE;
-  t.oy = (double) logical.y / PANGO_SCALE;
-  t.width = (double) logical.width / PANGO_SCALE;
-  t.height = (double) logical.height / PANGO_SCALE;
-  return t;
+  t = g_new (Text, 1);
+  t->layout = layout;
+  pango_layout_get_extents (layout, NULL, &logical);
+  t->ox = (double) logical.x / PANGO_SCALE;
+  t->oy = (double) logical.y / PANGO_SCALE;
+  t->width = (double) logical.width / PANGO_SCALE;
+  t->height = (double) logical.height / PANGO_SCALE;
+  g_hash_table_insert (tc->layouts, g_strdup (key), t);
+  return *t;
 }
 
 /* Draw @t with its logical box's top left corner at (x, y): directly
