@@ -63,7 +63,7 @@ bm_dialog_new (const char *heading,
   dialog->body = g_strdup (body);
   dialog->close_id = g_strdup ("cancel");
 #if BM_USE_ALERT_DIALOG
-  dialog->widget = g_object_ref_sink (adw_alert_dialog_new (heading, body));
+  dialog->widget = GTK_WIDGET (g_object_ref_sink (adw_alert_dialog_new (heading, body)));
 #else
   dialog->widget = g_object_ref_sink (adw_message_dialog_new (NULL, heading, body));
 #endif
