@@ -32,6 +32,7 @@
 #define CONTENT_MARGIN     24.0
 #define LEGEND_GAP         40.0
 #define TITLE_GAP          18.0
+#define TEXT_MARGIN        36.0   /* names and notes beyond the pyramid */
 
 #define LABEL_SIZE         11.0
 #define LABEL_WIDTH        130.0
@@ -45,7 +46,7 @@
 #define COLOR_TIE          0x4d4d4d
 #define COLOR_HOSTILE      0xa8321e
 #define COLOR_OUTLINE      0x2b2b2b
-#define COLOR_THIRD        0xc4c4c4
+#define COLOR_THIRD        0xcccccc
 #define COLOR_TEXT         0x1e1e1e
 #define COLOR_SELECTED     0x1c71d8
 #define COLOR_HIGHLIGHT    0xf5c211
@@ -696,6 +697,8 @@ typedef struct
   double            ppu;          /* pixels per unit, G_MAXDOUBLE for print */
   /* Bands' horizontal extent, gutter included */
   double            x0, x1;
+  /* How far above and below names and notes may go */
+  double            text_top, text_bottom;
   BmRect            actors_box;
   gboolean          has_title;
   BmRect            title_rect;
@@ -872,6 +875,14 @@ scene_new (BmMap *map, const BmRenderOptions *options, gboolean layout_legend)
     }
 
   s->show_gaps = gaps_shown (s);
+  /* Little room above (the title is there), more below */
+  s->text_top = 0;
+  s->text_bottom = BM_BAND_HEIGHT * BM_N_LEVELS + TEXT_MARGIN;
+  if (s->actors_box.width >= 0)
+    {
+      s->text_top = MIN (s->text_top, s->actors_box.y - 20);
+      s->text_bottom = MAX (s->text_bottom, s->actors_box.y + s->actors_box.height + TEXT_MARGIN);
+    }
 
   if (s->opt.flags & BM_RENDER_TITLE)
     {
@@ -892,7 +903,7 @@ scene_new (BmMap *map, const BmRenderOptions *options, gboolean layout_legend)
           s->title_rect.x = s->x0;
           s->title_rect.width = width;
           s->title_rect.height = h;
-          s->title_rect.y = -TITLE_GAP - h;
+          s->title_rect.y = MIN (0, s->text_top) - TITLE_GAP - h;
         }
     }
 
@@ -2136,13 +2147,15 @@ scene_obstacles (Scene *s, const BmRect **near)
   return s->taken;
 }
 
-/* Names and notes stay within the bands' width (right of the gutter), so
- * that they never run into the legend or out of the extents */
+/* Names and notes stay within the bands' width (right of the gutter) and
+ * a little above and below the pyramid and the actors, so that they never
+ * run into the legend or out of the extents */
 static gboolean
 within_bands (const Scene *s, const BmRect *r)
 {
   double left = s->x0 + ((s->opt.flags & BM_RENDER_PYRAMID) ? BAND_GUTTER : 0);
-  return r->x >= left && r->x + r->width <= s->x1;
+  return r->x >= left && r->x + r->width <= s->x1
+         && r->y >= s->text_top && r->y + r->height <= s->text_bottom;
 }
 
 /* The ties' lines in a coarse grid, to count how many a label box would
@@ -3079,7 +3092,9 @@ scene_extents (Scene *s, BmRect *ext)
   if (s->actors_box.width >= 0)
     rect_union (ext, s->actors_box.x - 8, s->actors_box.y - 8,
                 s->actors_box.x + s->actors_box.width + 8,
-                s->actors_box.y + s->actors_box.height + (labels ? 40 : 8));
+                s->actors_box.y + s->actors_box.height + 8);
+  if (labels)
+    rect_union (ext, ext->x, s->text_top, ext->x + ext->width, s->text_bottom);
   if (s->has_title)
     rect_union (ext, s->title_rect.x, s->title_rect.y, s->title_rect.x + s->title_rect.width,
                 s->title_rect.y + s->title_rect.height);
