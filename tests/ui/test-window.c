@@ -560,6 +560,25 @@ test_parties (void)
   g_assert_cmpstr (gov->name, ==, "Government");
   g_assert_true (gov->has_color);
 
+  /* Recolour it from its row */
+  {
+    GtkWidget *row = gtk_widget_get_first_child (inspector_child (window, "parties_list"));
+    GtkWidget *color = g_object_get_data (G_OBJECT (row), "bm-color-button");
+    GdkRGBA orange = { 1.0f, 0.5f, 0.0f, 1.0f };
+
+    g_assert_nonnull (color);
+    bm_color_button_set_rgba (color, &orange);
+    g_assert_cmphex (bm_map_get_party (map, 0)->color, ==, 0xff8000);
+    /* … and rename it there */
+    gtk_editable_set_text (GTK_EDITABLE (row), "Government of National Unity");
+    g_assert_cmpstr (bm_map_get_party (map, 0)->name, ==, "Government of National Unity");
+    activate (window, "undo");
+    g_assert_cmpstr (bm_map_get_party (map, 0)->name, ==, "Government");
+    activate (window, "undo");
+    g_assert_cmphex (bm_map_get_party (map, 0)->color, !=, 0xff8000);
+    gov = bm_map_get_party (map, 0);
+  }
+
   /* "New party…" from an actor: the actor joins it, one undo step */
   select_actors (window, actor, NULL);
   n_undo = bm_history_get_n_undo (history);
