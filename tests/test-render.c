@@ -1038,6 +1038,76 @@ test_clip_draws_the_same (void)
   cairo_surface_destroy (part);
 }
 
+/* A hostile file may put actors ±10⁹ map units apart: drawing must still
+ * be quick and bounded, whatever the zoom and on any surface */
+static void
+test_extreme_positions (void)
+{
+  g_autoptr(BmMap) map = talks_map (FALSE);
+  g_autoptr(BmAnalysis) an = NULL;
+  BmRenderOptions opt;
+  BmRect ext, clip;
+  cairo_surface_t *s;
+  cairo_t *cr;
+  Image img = { 0, };
+  double scale;
+
+  bm_map_move_actor (map, "president", -1e9, 120);
+  bm_map_move_actor (map, "leader", 1e9, 120);
+  bm_map_move_actor (map, "elders", 999999999.5, 760);
+  tie (map, "t9", "ngo", "leader", BM_TIE_CHANNEL, 1);
+  tie (map, "t10", "elders", "president", BM_TIE_BROKEN, 2);
+  bm_map_insert_actor (map, -1, actor ("new", "Unplaced", "gov", BM_LEVEL_MIDDLE, BM_TRACK_2, 3,
+                                       NAN, NAN));
+  an = bm_analysis_new (map);
+  bm_render_options_init (&opt);
+  opt.analysis = an;
+
+  /* The whole map, tiny */
+  bm_render_get_extents (map, &opt, &ext);
+  g_assert_cmpfloat (ext.width, >, 2e9);
+  scale = 800 / ext.width;
+  opt.pixels_per_unit = scale;
+  s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 100);
+  cr = cairo_create (s);
+  cairo_scale (cr, scale, scale);
+  cairo_translate (cr, -ext.x, -ext.y);
+  bm_render_draw (cr, map, &opt);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+
+  /* As vector paths (PDF, SVG), in print */
+  opt.pixels_per_unit = 0;
+  s = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cr = cairo_create (s);
+  cairo_scale (cr, scale, scale);
+  cairo_translate (cr, -ext.x, -ext.y);
+  bm_render_draw (cr, map, &opt);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+
+  /* The editor at 100 %, looking at the leader, with the conflict and the
+   * dotted channel running off to the far side */
+  clip.x = 1e9 - 400;
+  clip.y = 0;
+  clip.width = 800;
+  clip.height = 600;
+  opt.clip = &clip;
+  opt.pixels_per_unit = 1;
+  s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 600);
+  cr = cairo_create (s);
+  cairo_translate (cr, -clip.x, -clip.y);
+  bm_render_draw (cr, map, &opt);
+  cairo_destroy (cr);
+  img.surface = s;
+  img.extents = clip;
+  img.scale = 1;
+  /* The leader is there, in its party's colour */
+  g_assert_cmpint (channel_distance (pixel_at (&img, 1e9 - 12, 120 + 12, NULL),
+                                     bm_render_party_color (map, "reb")), <=, 2);
+  image_clear (&img);
+}
+
 /* ---- the two ways of drawing agree ---------------------------------------------------------- */
 
 static void
@@ -1172,6 +1242,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/hit-testing", test_hit_testing);
   g_test_add_func ("/render/draw-tie-on-top", test_draw_tie_on_top);
   g_test_add_func ("/render/clip-draws-the-same", test_clip_draws_the_same);
+  g_test_add_func ("/render/extreme-positions", test_extreme_positions);
   g_test_add_func ("/render/raster-matches-vector", test_raster_matches_vector);
   g_test_add_func ("/render/examples", test_examples_render);
   g_test_add_func ("/layout/bands-and-overlaps", test_layout_bands_and_overlaps);

@@ -456,11 +456,13 @@ linear_range (double a, double b, double lo, double hi, double *x0, double *x1)
   return TRUE;
 }
 
+/* Doubles are clamped before becoming ints: positions may be anywhere
+ * within ±10⁹ map units, far beyond int pixels at any scale */
 static void
 clip_rows (const Window *p, double ymin, double ymax, int *j0, int *j1)
 {
-  *j0 = MAX (p->cy0, (int) floor (ymin));
-  *j1 = MIN (p->cy1, (int) ceil (ymax) + 1);
+  *j0 = MAX (p->cy0, (int) floor (CLAMP (ymin, p->cy0 - 1.0, p->cy1 + 1.0)));
+  *j1 = MIN (p->cy1, (int) ceil (CLAMP (ymax, p->cy0 - 1.0, p->cy1 + 1.0)) + 1);
 }
 
 static inline int
@@ -1141,8 +1143,8 @@ replay (BmPainter *p)
   start = g_new0 (guint, n_strips + 1);
   for (guint k = 0; k < p->recs->len; k++)
     {
-      int s0 = CLAMP ((int) floor ((recs[k].ymin - p->cy0) / strip_rows), 0, n_strips - 1);
-      int s1 = CLAMP ((int) floor ((recs[k].ymax - p->cy0) / strip_rows), 0, n_strips - 1);
+      int s0 = (int) CLAMP (floor ((recs[k].ymin - p->cy0) / strip_rows), 0, n_strips - 1);
+      int s1 = (int) CLAMP (floor ((recs[k].ymax - p->cy0) / strip_rows), 0, n_strips - 1);
       for (int s = s0; s <= s1; s++)
         start[s + 1]++;
     }
@@ -1152,8 +1154,8 @@ replay (BmPainter *p)
   fill = g_memdup2 (start, sizeof (guint) * (n_strips + 1));
   for (guint k = 0; k < p->recs->len; k++)
     {
-      int s0 = CLAMP ((int) floor ((recs[k].ymin - p->cy0) / strip_rows), 0, n_strips - 1);
-      int s1 = CLAMP ((int) floor ((recs[k].ymax - p->cy0) / strip_rows), 0, n_strips - 1);
+      int s0 = (int) CLAMP (floor ((recs[k].ymin - p->cy0) / strip_rows), 0, n_strips - 1);
+      int s1 = (int) CLAMP (floor ((recs[k].ymax - p->cy0) / strip_rows), 0, n_strips - 1);
       for (int s = s0; s <= s1; s++)
         list[fill[s]++] = k;
     }
@@ -1232,20 +1234,40 @@ raster_dashed_polyline (BmPainter *p, const double *xy, int n, gboolean closed)
 #define PX(v) (p->scale * (v) + p->ox)
 #define PY(v) (p->scale * (v) + p->oy)
 
+/* A dashed line with more repeats than this is drawn plain: a hostile
+ * file may hold a tie across 10⁹ map units */
+#define MAX_DASH_REPEATS 20000.0
+
 void
 bm_painter_segment (BmPainter *p, double x1, double y1, double x2, double y2)
 {
+  gboolean too_many;
+
   g_return_if_fail (p->mode == MODE_STROKE);
 
+  too_many = p->dash != BM_DASH_NONE
+             && hypot (x2 - x1, y2 - y1) > MAX_DASH_REPEATS * MAX (p->dash_period, 1e-6);
   if (!p->raster)
     {
+      if (too_many)
+        cairo_set_dash (p->cr, NULL, 0, 0);
       cairo_move_to (p->cr, x1, y1);
       cairo_line_to (p->cr, x2, y2);
       cairo_shape_done (p);
+      if (too_many)
+        {
+          /* Back to the style's pattern for the next shapes */
+          BmDash dash = p->dash;
+          double d[2] = { dash == BM_DASH_DOTS ? 0 : p->dash_on,
+                          dash == BM_DASH_DOTS ? p->dash_period : p->dash_period - p->dash_on };
+          cairo_set_dash (p->cr, d, 2, 0);
+        }
       return;
     }
   raster_prepare (p);
-  if (p->dash == BM_DASH_DOTS)
+  if (too_many)
+    raster_segment (p, PX (x1), PY (y1), PX (x2), PY (y2), p->width * p->scale / 2, FALSE, -1);
+  else if (p->dash == BM_DASH_DOTS)
     raster_dots (p, PX (x1), PY (y1), PX (x2), PY (y2), p->width * p->scale / 2,
                  p->dash_period * p->scale);
   else if (p->dash != BM_DASH_NONE)

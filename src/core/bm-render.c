@@ -1157,6 +1157,7 @@ arrow_length (double w)
 #define MIN_ZIGZAG_PIXELS  5.0
 #define DOT_PERIOD(w)      ((w) * 2.2)
 #define MIN_DOT_PIXELS     2.5
+#define MAX_TEETH          4000
 
 static gboolean
 zigzag_visible (double w, double ppu)
@@ -1250,7 +1251,11 @@ tie_lines (BmPainter *p, const BmTie *tie, const TieGeom *g, double w, double pp
       {
         double lead = 3.0;
         double lambda = ZIGZAG_WAVE (w), amp = 3.5 + w;
-        int teeth = zigzag_visible (w, ppu) ? (int) floor ((g->len - 2 * lead) / lambda) : 0;
+        int teeth = 0;
+
+        /* A few thousand teeth at most, however long the tie */
+        if (zigzag_visible (w, ppu))
+          teeth = (int) MIN (floor ((g->len - 2 * lead) / lambda), MAX_TEETH);
         double step = teeth > 0 ? (g->len - 2 * lead) / (2 * teeth) : 1;
         /* The corners in view (and one more each side) */
         int k0 = teeth > 0 ? MAX (0, (int) floor ((ta - lead) / step) - 1) : 0;
@@ -2209,7 +2214,7 @@ tie_index_build (TieIndex *ti, Scene *s, TieLayout *tl, const BmRect *area)
                 }
               last = key;
             }
-          if (u >= tb)
+          if (u >= tb || entries >= TIE_INDEX_MAX_ENTRIES)
             break;
         }
     }
