@@ -3296,21 +3296,41 @@ bm_render_draw_tie (cairo_t               *cr,
 const BmActor *
 bm_render_actor_at (BmMap *map, GHashTable *positions, double x, double y, double tolerance)
 {
-  BmRenderOptions opt;
-  g_autoptr(Scene) s = NULL;
+  g_autofree BmPoint *computed = NULL;
+  guint n;
 
   g_return_val_if_fail (BM_IS_MAP (map), NULL);
 
-  bm_render_options_init (&opt);
-  opt.positions = positions;
-  s = scene_new (map, &opt, FALSE);
-  for (guint i = s->n; i > 0; i--)
+  n = bm_map_get_n_actors (map);
+  if (positions == NULL)
+    computed = bm_layout_positions_array (map);
+  /* The last drawn is on top */
+  for (guint i = n; i > 0; i--)
     {
       const BmActor *a = bm_map_get_actor (map, i - 1);
-      double dx = x - s->pos[i - 1].x, dy = y - s->pos[i - 1].y;
-      double d = hypot (dx, dy);
-      double edge = d < 1e-9 ? 0 : shape_edge (a->track, s->radius[i - 1], dx / d, dy / d);
+      BmPoint p;
+      double dx, dy, d, r, edge;
 
+      if (computed != NULL)
+        p = computed[i - 1];
+      else
+        {
+          const BmPoint *q = g_hash_table_lookup (positions, a->id);
+          if (q != NULL)
+            p = *q;
+          else if (a->has_position)
+            p = (BmPoint) { a->x, a->y };
+          else
+            continue;
+        }
+      r = bm_render_actor_radius (a);
+      dx = x - p.x;
+      dy = y - p.y;
+      /* Far away: no need for the exact shape */
+      if (fabs (dx) > 1.3 * r + tolerance || fabs (dy) > 1.3 * r + tolerance)
+        continue;
+      d = hypot (dx, dy);
+      edge = d < 1e-9 ? 0 : shape_edge (a->track, r, dx / d, dy / d);
       if (d <= edge + tolerance)
         return a;
     }
