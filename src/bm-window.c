@@ -213,6 +213,7 @@ update_actions (BmWindow *self)
   set_action_enabled (self, "reverse-tie", directed_tie);
   set_action_enabled (self, "rename", n_actors == 1 && n_ties == 0);
   set_action_enabled (self, "add-actor", has_doc);
+  set_action_enabled (self, "select-all", has_doc);
   set_action_enabled (self, "zoom-in", has_doc);
   set_action_enabled (self, "zoom-out", has_doc);
   set_action_enabled (self, "zoom-fit", has_doc);
@@ -1012,6 +1013,17 @@ add_actor_action (GSimpleAction *action,
 }
 
 static void
+select_all_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       data)
+{
+  BmWindow *self = data;
+
+  if (self->document != NULL)
+    bm_canvas_select_all (self->canvas);
+}
+
+static void
 rename_action (GSimpleAction *action,
                GVariant      *param,
                gpointer       data)
@@ -1515,6 +1527,7 @@ static const GActionEntry win_actions[] = {
   { "reverse-tie", reverse_tie_action },
   { "rename", rename_action },
   { "add-actor", add_actor_action },
+  { "select-all", select_all_action },
   { "arrange-by-party", arrange_action },
   { "arrange-by-track", arrange_action },
   { "show-gaps", NULL, NULL, "true", show_gaps_changed },
@@ -1626,6 +1639,19 @@ bm_window_init (BmWindow *self)
   g_signal_connect (self->search_entry, "stop-search", G_CALLBACK (on_search_stop), self);
   g_signal_connect (self->search_bar, "notify::search-mode-enabled",
                     G_CALLBACK (on_search_mode), self);
+
+  /* Ctrl+A selects every actor and tie from anywhere a text field does not
+   * take it first (the shortcut bubbles up from the focused widget) */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_BUBBLE);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_a,
+                                                                                    GDK_CONTROL_MASK),
+                                                            gtk_named_action_new ("win.select-all")));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
 
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (drop, drop_types, G_N_ELEMENTS (drop_types));
