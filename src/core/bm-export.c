@@ -625,7 +625,8 @@ check_surface (cairo_surface_t  *surface,
 
 /* A strip surface holds at most this many bytes */
 #define STRIP_BYTES     (16 * 1024 * 1024)
-#define MIN_STRIP_ROWS  32
+#define STRIP_ROWS      64
+#define MIN_STRIP_ROWS  16
 #define MAX_WORKERS     8
 /* Fast, and on diagrams (large flat areas, thin lines) barely larger than
  * the default level */
@@ -906,10 +907,12 @@ render_png (BmMap            *map,
   job.render.pixels_per_unit = job.scale;
   job.render.clip = NULL;
 
-  /* Strips: small enough to bound memory, enough of them to keep every
-   * core busy until the end */
+  /* Strips: small enough to bound memory and to draw fast (the renderer
+   * draws a short surface in less time per row than a tall one), and
+   * enough of them to keep every core busy until the end */
   n_workers = CLAMP (g_get_num_processors (), 1, MAX_WORKERS);
-  job.strip_rows = MIN (STRIP_BYTES / (4 * job.width),
+  job.strip_rows = MIN (STRIP_BYTES / (4 * job.width), STRIP_ROWS);
+  job.strip_rows = MIN (job.strip_rows,
                         (job.height + 4 * (int) n_workers - 1) / (4 * (int) n_workers));
   job.strip_rows = CLAMP (job.strip_rows, MIN (MIN_STRIP_ROWS, job.height), job.height);
   job.n_strips = (job.height + job.strip_rows - 1) / job.strip_rows;
