@@ -516,14 +516,16 @@ typedef struct
   double      *acc;      /* this worker's sums, one per actor */
 } BrandesJob;
 
-/* Where an actor stands in the breadth-first search from one source */
-enum
-{
-  UNSEEN  = 0,   /* not reached yet */
-  NEXT    = 1,   /* reached, at the distance being discovered */
-  SETTLED = 2,   /* at the distance being scanned or closer (2 or 3) */
-};
-
+/* One breadth-first search per source.  The search records the shortest-
+ * path DAG as a flat list of (from, to) pairs, level by level; path counts
+ * and dependencies are then plain loops over those pairs, with no inner
+ * loop per actor.
+ *
+ * A level is found top-down (the frontier's neighbours) or, when the
+ * frontier's ties outnumber those of the actors not reached yet, bottom-up
+ * (each unreached actor looks for neighbours in the frontier): the last,
+ * widest levels of a search cost far less that way.  Both record every
+ * pair, since Brandes needs every shortest path. */
 static void
 brandes_run (BrandesJob *job)
 {
@@ -531,95 +533,167 @@ brandes_run (BrandesJob *job)
   const guint *start = g->start;
   const guint *adj = g->adj;
   guint n = g->n;
-  guint8 *state = g_new0 (guint8, n + 1);
+  guint64 total = start[n];
+  int *dist = g_new (int, n + 1);
   double *sigma = g_new0 (double, n + 1);
   double *coef = g_new (double, n + 1);
+  double *coef_sum = g_new0 (double, n + 1);
   guint *queue = g_new (guint, n + 1);
-  guint *succ_start = g_new (guint, n + 1);
-  guint *succ = g_new (guint, start[n] + 1);
+  guint *unseen = g_new (guint, n + 1);
+  guint *pair_from = g_new (guint, total + 1);
+  guint *pair_to = g_new (guint, total + 1);
+  guint *level_queue = g_new (guint, n + 2);   /* level L is queue[lq[L] … lq[L+1]) */
+  guint *level_pairs = g_new (guint, n + 2);   /* its pairs to level L+1 */
   double *acc = job->acc;
+
+  for (guint i = 0; i < n; i++)
+    dist[i] = G_MAXINT;
 
   for (guint s = job->first; s < n; s += job->step)
     {
-      guint head = 0, tail = 0, n_succ = 0, level_end = 0;
+      guint head = 0, tail = 0, n_pairs = 0, n_levels = 0, n_unseen = 0;
+      guint64 unseen_ties = total - (start[s + 1] - start[s]);
+      guint64 frontier_ties = start[s + 1] - start[s];
+      gboolean have_unseen = FALSE;
+      int d = 0;
 
       if (start[s] == start[s + 1])
         continue;
 
-      /* Breadth first from s, recording for each actor (by its place in
-       * the queue) its successors: neighbours one step further from s.
-       * A neighbour is new when UNSEEN, a successor when not SETTLED.
-       * The loop has no branch on the neighbour's state, which the
-       * processor could not predict; it always stores and advances the
-       * counters by 0 or 1. */
       queue[tail++] = s;
-      state[s] = NEXT;
+      dist[s] = 0;
       while (head < tail)
         {
-          guint v;
+          guint level_end = tail;
+          int dnext = d + 1;
 
-          if (head == level_end)
+          level_queue[n_levels] = head;
+          level_pairs[n_levels] = n_pairs;
+          n_levels++;
+
+          if (frontier_ties > unseen_ties)
             {
-              /* A new distance begins: the actors found at it are settled */
-              for (guint i = head; i < tail; i++)
-                state[queue[i]] = SETTLED;
-              level_end = tail;
+              guint kept = 0;
+
+              if (!have_unseen)
+                {
+                  for (guint w = 0; w < n; w++)
+                    {
+                      unseen[n_unseen] = w;
+                      n_unseen += (dist[w] == G_MAXINT) & (start[w] != start[w + 1]);
+                    }
+                  have_unseen = TRUE;
+                }
+              for (guint j = 0; j < n_unseen; j++)
+                {
+                  guint w = unseen[j];
+                  guint found = 0;
+
+                  for (guint e = start[w]; e < start[w + 1]; e++)
+                    {
+                      guint u = adj[e];
+                      guint is_pred = (dist[u] == d);
+
+                      pair_from[n_pairs] = u;
+                      pair_to[n_pairs] = w;
+                      n_pairs += is_pred;
+                      found |= is_pred;
+                    }
+                  if (found)
+                    {
+                      dist[w] = dnext;
+                      queue[tail++] = w;
+                    }
+                  else
+                    unseen[kept++] = w;
+                }
+              n_unseen = kept;
+              head = level_end;
+            }
+          else
+            {
+              /* No branch on the neighbour's distance, which a processor
+               * could not predict: always store, advance by 0 or 1. */
+              for (; head < level_end; head++)
+                {
+                  guint v = queue[head];
+
+                  for (guint e = start[v]; e < start[v + 1]; e++)
+                    {
+                      guint w = adj[e];
+                      int x = dist[w];
+
+                      dist[w] = x < dnext ? x : dnext;
+                      queue[tail] = w;
+                      tail += (x > dnext);
+                      pair_from[n_pairs] = v;
+                      pair_to[n_pairs] = w;
+                      n_pairs += (x >= dnext);
+                    }
+                }
+              if (have_unseen)
+                {
+                  guint kept = 0;
+                  for (guint j = 0; j < n_unseen; j++)
+                    {
+                      guint w = unseen[j];
+                      unseen[kept] = w;
+                      kept += (dist[w] == G_MAXINT);
+                    }
+                  n_unseen = kept;
+                }
             }
 
-          v = queue[head];
-          succ_start[head++] = n_succ;
-          for (guint e = start[v]; e < start[v + 1]; e++)
-            {
-              guint w = adj[e];
-              guint x = state[w];
-
-              state[w] = (guint8) (x | NEXT);
-              queue[tail] = w;
-              tail += (x == UNSEEN);
-              succ[n_succ] = w;
-              n_succ += (x < SETTLED);
-            }
+          frontier_ties = 0;
+          for (guint i = level_end; i < tail; i++)
+            frontier_ties += start[queue[i] + 1] - start[queue[i]];
+          unseen_ties -= frontier_ties;
+          d = dnext;
         }
-      succ_start[tail] = n_succ;
+      level_queue[n_levels] = tail;
+      level_pairs[n_levels] = n_pairs;
 
-      /* Shortest-path counts, in breadth-first order */
+      /* Shortest-path counts, level by level */
       sigma[s] = 1.0;
-      for (guint i = 0; i < tail; i++)
-        {
-          double sv = sigma[queue[i]];
-          for (guint k = succ_start[i]; k < succ_start[i + 1]; k++)
-            sigma[succ[k]] += sv;
-        }
+      for (guint k = 0; k < n_pairs; k++)
+        sigma[pair_to[k]] += sigma[pair_from[k]];
 
-      /* Dependencies, in reverse order: with coef[w] = (1 + delta[w]) /
-       * sigma[w], delta[v] = sigma[v] × Σ coef[w] over successors w. */
-      for (guint i = tail - 1; i > 0; i--)
+      /* Dependencies, deepest level first: with coef[w] = (1 + delta[w]) /
+       * sigma[w], delta[v] = sigma[v] × Σ coef[w] over the pairs (v, w).
+       * The source itself (level 0) takes no dependency. */
+      for (guint level = n_levels - 1; level >= 1; level--)
         {
-          guint v = queue[i];
-          double sum = 0.0;
-          double delta;
+          for (guint k = level_pairs[level]; k < level_pairs[level + 1]; k++)
+            coef_sum[pair_from[k]] += coef[pair_to[k]];
+          for (guint i = level_queue[level]; i < level_queue[level + 1]; i++)
+            {
+              guint v = queue[i];
+              double delta = sigma[v] * coef_sum[v];
 
-          for (guint k = succ_start[i]; k < succ_start[i + 1]; k++)
-            sum += coef[succ[k]];
-          delta = sigma[v] * sum;
-          acc[v] += delta;
-          coef[v] = (1.0 + delta) / sigma[v];
+              acc[v] += delta;
+              coef[v] = (1.0 + delta) / sigma[v];
+            }
         }
 
       for (guint i = 0; i < tail; i++)
         {
           guint v = queue[i];
-          state[v] = UNSEEN;
+          dist[v] = G_MAXINT;
           sigma[v] = 0.0;
+          coef_sum[v] = 0.0;
         }
     }
 
-  g_free (state);
+  g_free (dist);
   g_free (sigma);
   g_free (coef);
+  g_free (coef_sum);
   g_free (queue);
-  g_free (succ_start);
-  g_free (succ);
+  g_free (unseen);
+  g_free (pair_from);
+  g_free (pair_to);
+  g_free (level_queue);
+  g_free (level_pairs);
 }
 
 /* Sources are dealt into a fixed number of parts (s mod N_PARTS), each
