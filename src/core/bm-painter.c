@@ -516,37 +516,38 @@ span_butt (guint32 *row, int n, double perp, double along, double nx, double ux,
   int i = 0;
 
 #ifdef HAVE_VECTORS
-  {
-    const v4f steps = { 0, 1, 2, 3 };
-    const v4f half = { 0.5f, 0.5f, 0.5f, 0.5f };
-    const v4f vreach = { reach, reach, reach, reach };
-    const v4f vlen = { len, len, len, len };
-    const v4f valpha = { s->alpha, s->alpha, s->alpha, s->alpha };
-    const v4u m = { 0xff00ffu, 0xff00ffu, 0xff00ffu, 0xff00ffu };
-    const v4u rnd = { 0x800080u, 0x800080u, 0x800080u, 0x800080u };
-    const v4u k255 = { 255, 255, 255, 255 };
-    const v4u srb = { s->rb, s->rb, s->rb, s->rb }, sag = { s->ag, s->ag, s->ag, s->ag };
-    const v4i abs_mask = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
-    float fnx = nx, fux = ux;
+  if (n >= 4)
+    {
+      const v4f steps = { 0, 1, 2, 3 };
+      const v4f half = { 0.5f, 0.5f, 0.5f, 0.5f };
+      const v4f vreach = { reach, reach, reach, reach };
+      const v4f vlen = { len, len, len, len };
+      const v4f valpha = { s->alpha, s->alpha, s->alpha, s->alpha };
+      const v4u m = { 0xff00ffu, 0xff00ffu, 0xff00ffu, 0xff00ffu };
+      const v4u rnd = { 0x800080u, 0x800080u, 0x800080u, 0x800080u };
+      const v4u k255 = { 255, 255, 255, 255 };
+      const v4u srb = { s->rb, s->rb, s->rb, s->rb }, sag = { s->ag, s->ag, s->ag, s->ag };
+      const v4i abs_mask = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
+      float fnx = nx, fux = ux;
 
-    for (; i + 4 <= n; i += 4)
-      {
-        v4f vp = (float) (perp + i * nx) + steps * fnx;
-        v4f va = (float) (along + i * ux) + steps * fux;
-        v4f ap = (v4f) ((v4i) vp & abs_mask);
-        v4f c = v_clamp01 (vreach - ap) * v_clamp01 (va + half) * v_clamp01 (vlen - va + half);
-        v4u a = __builtin_convertvector (valpha * c + half, v4u);
-        v4u inv = k255 - a, d, rb, ag;
+      for (; i + 4 <= n; i += 4)
+        {
+          v4f vp = (float) (perp + i * nx) + steps * fnx;
+          v4f va = (float) (along + i * ux) + steps * fux;
+          v4f ap = (v4f) ((v4i) vp & abs_mask);
+          v4f c = v_clamp01 (vreach - ap) * v_clamp01 (va + half) * v_clamp01 (vlen - va + half);
+          v4u a = __builtin_convertvector (valpha * c + half, v4u);
+          v4u inv = k255 - a, d, rb, ag;
 
-        memcpy (&d, row + i, sizeof d);
-        rb = (d & m) * inv + srb * a;
-        ag = ((d >> 8) & m) * inv + sag * a;
-        rb = ((rb + rnd + ((rb >> 8) & m)) >> 8) & m;
-        ag = ((ag + rnd + ((ag >> 8) & m)) >> 8) & m;
-        d = rb | (ag << 8);
-        memcpy (row + i, &d, sizeof d);
-      }
-  }
+          memcpy (&d, row + i, sizeof d);
+          rb = (d & m) * inv + srb * a;
+          ag = ((d >> 8) & m) * inv + sag * a;
+          rb = ((rb + rnd + ((rb >> 8) & m)) >> 8) & m;
+          ag = ((ag + rnd + ((ag >> 8) & m)) >> 8) & m;
+          d = rb | (ag << 8);
+          memcpy (row + i, &d, sizeof d);
+        }
+    }
 #endif
 
   for (; i < n; i++)

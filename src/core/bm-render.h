@@ -21,7 +21,25 @@
  *                 ("coin") on it, conflict a zig-zag, broken a line crossed
  *                 by a double bar; the width grows with strength
  *   gaps        = BM_RENDER_GAP_COLOR (no party colour is drawn close to
- *                 it) with dashes and labels, so they read in greyscale
+ *                 it) with dashes and labels, so they read in greyscale:
+ *                 a missing back channel is a dashed connector between the
+ *                 two leaderships (critical: thick, short dashes and a
+ *                 filled label; warning: thinner, longer dashes and an
+ *                 outlined label) with dashed rings on their officials;
+ *                 stranded unofficial actors (transfer) a dotted ring and a
+ *                 warning sign; a one-sided bridge a "one side" badge; a
+ *                 missing middle-range link a dashed note in the middle band
+ *
+ * On screen (options->pixels_per_unit > 0), detail too small to read is
+ * left out: names below 6 pixels, badges and letters below 4.5, zig-zags
+ * and dots whose pattern is smaller than a few pixels (drawn as plain
+ * lines instead).  Names are placed greedily (the most influential first)
+ * beside their shape where they cover no other name or shape and cross
+ * the fewest ties; on screen a name that fits nowhere is left out, in
+ * print (pixels_per_unit 0) never.
+ *
+ * Thread safety: drawing may happen on several threads at once (each with
+ * its own cairo context); text layouts are cached per thread.
  */
 #pragma once
 
