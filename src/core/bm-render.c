@@ -707,6 +707,7 @@ typedef struct
   gboolean          has_legend;
   BmRect            legend_rect;
   GArray           *legend_rows;  /* LegendRow */
+  double            legend_symbol; /* width of the symbols' column */
   gboolean          show_gaps;
   /* Room taken by shapes, names and gap notes (see scene_obstacles) */
   struct _RectIndex *taken;
@@ -764,6 +765,7 @@ gaps_shown (const Scene *s)
 }
 
 static void legend_build (Scene *s);
+static BmRect pill_box (const Text *t, double cx, double cy);
 
 static Scene *
 scene_new (BmMap *map, const BmRenderOptions *options, gboolean layout_legend)
@@ -1038,6 +1040,14 @@ legend_build (Scene *s)
                     _("No middle-range link between a party's top and grassroots"));
     }
 
+  /* The symbols' column fits the widest symbol (the "one side" badge) */
+  s->legend_symbol = LEGEND_SYMBOL;
+  if (gap_used[3])
+    {
+      Text gt = text_get (TEXT_GAP_BOLD, C_("gap badge", "one side"), 0);
+      s->legend_symbol = MAX (LEGEND_SYMBOL, pill_box (&gt, 0, 0).width + 14);
+    }
+
   /* Flow the rows into columns of the pyramid's height, a heading always
    * with its first item */
   col_x = s->x1 + LEGEND_GAP + LEGEND_PAD;
@@ -1048,7 +1058,7 @@ legend_build (Scene *s)
       LegendRow *row = &g_array_index (rows, LegendRow, i);
       TextStyle style = row->kind == ROW_HEADING ? TEXT_LEGEND_HEADING : TEXT_LEGEND;
       Text t = text_get (style, row->text, 0);
-      double sym = row->kind == ROW_HEADING ? 0 : LEGEND_SYMBOL;
+      double sym = row->kind == ROW_HEADING ? 0 : s->legend_symbol;
       double h = MAX (LEGEND_ROW_MIN, t.height + 6);
       double need = h;
 
@@ -2967,9 +2977,9 @@ draw_legend (BmPainter *p, Scene *s)
       const LegendRow *row = &g_array_index (s->legend_rows, LegendRow, i);
       TextStyle style = row->kind == ROW_HEADING ? TEXT_LEGEND_HEADING : TEXT_LEGEND;
       Text t = text_get (style, row->text, 0);
-      double sx = row->x + LEGEND_SYMBOL / 2 - 4;
+      double sx = row->x + s->legend_symbol / 2 - 4;
       double cy = row->y + row->height / 2;
-      double tx = row->x + (row->kind == ROW_HEADING ? 0 : LEGEND_SYMBOL);
+      double tx = row->x + (row->kind == ROW_HEADING ? 0 : s->legend_symbol);
       double ty = row->kind == ROW_HEADING ? row->y + row->height - t.height - 3
                                             : cy - t.height / 2;
       BmActor sample = { 0, };
