@@ -603,8 +603,7 @@ check_surface (cairo_surface_t  *surface,
     return TRUE;
   if (status == CAIRO_STATUS_NO_MEMORY || status == CAIRO_STATUS_INVALID_SIZE)
     set_export_error (error, display_name,
-                      _("the image is too large for this computer's memory; "
-                        "choose a smaller scale"));
+                      _("there is not enough memory to draw the diagram"));
   else
     set_export_error (error, display_name, cairo_status_to_string (status));
   return FALSE;
