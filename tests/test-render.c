@@ -793,6 +793,39 @@ test_layout_place_unpositioned (void)
   g_assert_cmpuint (changed, ==, 1);
 }
 
+/* A band crammed with positioned actors over a long stretch: new actors
+ * still get a place clear of them, quickly */
+static void
+test_layout_crammed_band (void)
+{
+  g_autoptr(BmMap) map = bm_map_new ();
+  g_autoptr(GHashTable) positions = NULL;
+
+  party (map, "p", "P", FALSE, 0);
+  for (int i = 0; i < 3000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("old%d", i);
+      bm_map_insert_actor (map, -1, actor (id, id, "p", BM_LEVEL_MIDDLE, BM_TRACK_2, 5,
+                                           (i / 3) * 20.0, 330 + (i % 3) * 120));
+    }
+  for (int i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("new%d", i);
+      bm_map_insert_actor (map, -1, actor (id, id, "p", BM_LEVEL_MIDDLE, BM_TRACK_2, 1,
+                                           NAN, NAN));
+    }
+  positions = bm_layout_positions (map);
+  for (int i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("new%d", i);
+      const BmPoint *p = g_hash_table_lookup (positions, id);
+      g_assert_cmpfloat (p->y, >=, 300);
+      g_assert_cmpfloat (p->y, <, 600);
+      /* Right of the crammed stretch (which ends at x = 19,980 + 28) */
+      g_assert_cmpfloat (p->x, >, 20000);
+    }
+}
+
 static void
 test_layout_generated_map (void)
 {
@@ -1251,6 +1284,7 @@ main (int argc, char **argv)
   g_test_add_func ("/layout/keeps-positions-and-avoids-them", test_layout_keeps_positions_and_avoids_them);
   g_test_add_func ("/layout/place-unpositioned", test_layout_place_unpositioned);
   g_test_add_func ("/layout/generated-map", test_layout_generated_map);
+  g_test_add_func ("/layout/crammed-band", test_layout_crammed_band);
 
   return g_test_run ();
 }

@@ -25,6 +25,8 @@
 #define CLEARANCE     8.0
 /* Spatial hash cell: larger than any two radii plus the clearance */
 #define GRID          80.0
+/* How far (in half cells) to look for a free place around a target */
+#define MAX_RINGS     60
 
 typedef struct
 {
@@ -57,6 +59,7 @@ typedef struct
 {
   GArray     *discs;  /* Disc */
   GHashTable *cells;  /* packed cell → GArray of guint disc indices */
+  double      max_x;  /* right of every disc */
 } Occupancy;
 
 static gint64
@@ -73,6 +76,7 @@ occupancy_init (Occupancy *occ)
   occ->discs = g_array_new (FALSE, FALSE, sizeof (Disc));
   occ->cells = g_hash_table_new_full (mixed_int64_hash, g_int64_equal, g_free,
                                       (GDestroyNotify) g_array_unref);
+  occ->max_x = -G_MAXDOUBLE;
 }
 
 static void
@@ -91,6 +95,7 @@ occupancy_add (Occupancy *occ, double x, double y, double r)
   GArray *list;
 
   g_array_append_val (occ->discs, d);
+  occ->max_x = MAX (occ->max_x, x + r);
   list = g_hash_table_lookup (occ->cells, &key);
   if (list == NULL)
     {
@@ -368,6 +373,7 @@ bm_layout_positions_array (BmMap *map)
       guint count = 0;
       double block_left;
       guint cols, rows_used;
+      gboolean crammed = FALSE;
 
       while (k + count < pending->len
              && g_array_index (pending, Pending, k + count).group == first->group
@@ -392,8 +398,9 @@ bm_layout_positions_array (BmMap *map)
           gboolean found = FALSE;
 
           /* Rings of growing distance around the target: half-cell steps
-           * along the row, every row of the band */
-          for (int ring = 0; !found; ring++)
+           * along the row, every row of the band; past MAX_RINGS (a band
+           * crammed full over a long stretch), right of everything */
+          for (int ring = 0; !found && !crammed && ring <= MAX_RINGS; ring++)
             for (int di = -ring; di <= ring && !found; di++)
               for (int row = 0; row < ROWS_PER_BAND && !found; row++)
                 {
@@ -412,6 +419,16 @@ bm_layout_positions_array (BmMap *map)
                       found = TRUE;
                     }
                 }
+          if (!found)
+            {
+              double x = bm_round_position (occ.max_x + CELL_WIDTH);
+              /* The rest of this block will not find room either */
+              crammed = TRUE;
+              double y = bm_round_position (band_top + (trow + 0.5) * ROW_HEIGHT);
+              pos[p->index].x = x;
+              pos[p->index].y = y;
+              occupancy_add (&occ, x, y, r);
+            }
         }
       k += count;
     }
