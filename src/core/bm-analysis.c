@@ -738,9 +738,10 @@ compute_betweenness (BmAnalysis *self)
       jobs[k].acc = acc + (gsize) k * (n + 1);
     }
 
-  /* A thread costs tens of microseconds: only worth it past a few
-   * hundred actors */
-  if ((guint64) n * (n + g->start[n]) > 100000)
+  /* Below about a thousand actors the whole computation takes a couple of
+   * milliseconds: a second thread would save little and, on a busy
+   * machine, waiting for it to be scheduled can cost more. */
+  if ((guint64) n * (n + g->start[n]) > 4000000)
     n_threads = CLAMP (g_get_num_processors (), 1, N_PARTS);
 
   for (guint t = 0; t < n_threads; t++)
