@@ -25,8 +25,10 @@
 #define CLEARANCE     8.0
 /* Spatial hash cell: larger than any two radii plus the clearance */
 #define GRID          80.0
-/* How far (in half cells) to look for a free place around a target */
+/* How far (in half cells) to look for a free place around a target, and
+ * for the least crowded one when there is none */
 #define MAX_RINGS     60
+#define NEAR_RINGS    6
 
 typedef struct
 {
@@ -59,7 +61,6 @@ typedef struct
 {
   GArray     *discs;  /* Disc */
   GHashTable *cells;  /* packed cell → GArray of guint disc indices */
-  double      max_x;  /* right of every disc */
 } Occupancy;
 
 static gint64
@@ -76,7 +77,6 @@ occupancy_init (Occupancy *occ)
   occ->discs = g_array_new (FALSE, FALSE, sizeof (Disc));
   occ->cells = g_hash_table_new_full (mixed_int64_hash, g_int64_equal, g_free,
                                       (GDestroyNotify) g_array_unref);
-  occ->max_x = -G_MAXDOUBLE;
 }
 
 static void
@@ -95,7 +95,6 @@ occupancy_add (Occupancy *occ, double x, double y, double r)
   GArray *list;
 
   g_array_append_val (occ->discs, d);
-  occ->max_x = MAX (occ->max_x, x + r);
   list = g_hash_table_lookup (occ->cells, &key);
   if (list == NULL)
     {
@@ -138,6 +137,38 @@ occupancy_collides (Occupancy *occ, double x, double y, double r, double max_r)
           }
       }
   return FALSE;
+}
+
+/* How deep a disc at (x, y) of radius r would cut into the ones there
+ * (clearance included); 0 when it would not */
+static double
+occupancy_intrusion (Occupancy *occ, double x, double y, double r, double max_r)
+{
+  double reach = r + max_r + CLEARANCE;
+  int span = (int) ceil (reach / GRID);
+  gint64 cx0 = (gint64) floor (x / GRID);
+  gint64 cy0 = (gint64) floor (y / GRID);
+  double deepest = 0;
+
+  for (gint64 cx = cx0 - span; cx <= cx0 + span; cx++)
+    for (gint64 cy = cy0 - span; cy <= cy0 + span; cy++)
+      {
+        gint64 key = (cx << 32) ^ (cy & 0xffffffff);
+        GArray *list = g_hash_table_lookup (occ->cells, &key);
+
+        if (list == NULL)
+          continue;
+        for (guint i = 0; i < list->len; i++)
+          {
+            const Disc *d = &g_array_index (occ->discs, Disc,
+                                            g_array_index (list, guint, i));
+            double min = r + d->r + CLEARANCE;
+            double dist = hypot (d->x - x, d->y - y);
+
+            deepest = MAX (deepest, min - dist);
+          }
+      }
+  return deepest;
 }
 
 /* ---- groups -------------------------------------------------------------- */
@@ -398,9 +429,15 @@ bm_layout_positions_array (BmMap *map)
           gboolean found = FALSE;
 
           /* Rings of growing distance around the target: half-cell steps
-           * along the row, every row of the band; past MAX_RINGS (a band
-           * crammed full over a long stretch), right of everything */
-          for (int ring = 0; !found && !crammed && ring <= MAX_RINGS; ring++)
+           * along the row, every row of the band.  Past MAX_RINGS (a band
+           * crammed full over a long stretch, as positioned actors may
+           * leave it) the place near the target that overlaps least; the
+           * rest of the block then looks no further than that. */
+          double best_cut = G_MAXDOUBLE, best_x = tx;
+          double best_y = band_top + (trow + 0.5) * ROW_HEIGHT;
+          int last_ring = crammed ? NEAR_RINGS : MAX_RINGS;
+
+          for (int ring = 0; !found && ring <= last_ring; ring++)
             for (int di = -ring; di <= ring && !found; di++)
               for (int row = 0; row < ROWS_PER_BAND && !found; row++)
                 {
@@ -418,16 +455,23 @@ bm_layout_positions_array (BmMap *map)
                       occupancy_add (&occ, x, y, r);
                       found = TRUE;
                     }
+                  else if (ring <= NEAR_RINGS)
+                    {
+                      double cut = occupancy_intrusion (&occ, x, y, r, max_r);
+                      if (cut < best_cut)
+                        {
+                          best_cut = cut;
+                          best_x = x;
+                          best_y = y;
+                        }
+                    }
                 }
           if (!found)
             {
-              double x = bm_round_position (occ.max_x + CELL_WIDTH);
-              /* The rest of this block will not find room either */
               crammed = TRUE;
-              double y = bm_round_position (band_top + (trow + 0.5) * ROW_HEIGHT);
-              pos[p->index].x = x;
-              pos[p->index].y = y;
-              occupancy_add (&occ, x, y, r);
+              pos[p->index].x = bm_round_position (best_x);
+              pos[p->index].y = bm_round_position (best_y);
+              occupancy_add (&occ, pos[p->index].x, pos[p->index].y, r);
             }
         }
       k += count;

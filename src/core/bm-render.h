@@ -119,7 +119,9 @@ guint    bm_layout_place_unpositioned (BmMap *map);
  *     its new actors near them (the median x of its placed actors);
  *   - within a party and band ordered by track, then model order;
  *   - never overlapping another actor (placed or positioned): the nearest
- *     free slot to the target is taken.
+ *     free slot to the target is taken; only where the band is crammed
+ *     for thousands of units around the target (positioned actors packed
+ *     together), the least crowded slot near it.
  * It depends only on model order, never on hash order. */
 
 /* ---- drawing (bm-render.c) ---------------------------------------------- */
