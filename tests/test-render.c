@@ -399,6 +399,50 @@ test_actor_kinds_and_tracks_differ (void)
     cairo_surface_destroy (images[i]);
 }
 
+static void
+test_actor_bounds (void)
+{
+  g_autoptr(GHashTable) selected = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) highlighted = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_add (selected, (gpointer) "a");
+  g_hash_table_add (highlighted, (gpointer) "a");
+  /* Everything an actor draws, name aside, is inside its bounds */
+  for (int t = 0; t < BM_N_TRACKS; t++)
+    for (int influence = 1; influence <= 5; influence += 4)
+      {
+        g_autoptr(BmMap) map = bm_map_new ();
+        g_autoptr(BmActor) a = actor ("a", "A", NULL, BM_LEVEL_TOP, t, influence, 0, 0);
+        BmRenderOptions opt;
+        Image img = { 0, };
+        BmRect bounds, box;
+        cairo_t *cr;
+
+        a->sector = BM_SECTOR_RELIGION;
+        bm_render_actor_bounds (a, 100, 100, &bounds);
+        bm_render_options_init (&opt);
+        opt.flags &= ~BM_RENDER_LABELS;
+        opt.selected = selected;
+        opt.highlighted = highlighted;
+        img.surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 400);
+        img.extents = (BmRect) { -100, -100, 400, 400 };
+        img.scale = 1;
+        cr = cairo_create (img.surface);
+        cairo_translate (cr, 100, 100);
+        bm_render_draw_actor (cr, map, a, 100, 100, &opt);
+        cairo_destroy (cr);
+        cairo_surface_flush (img.surface);
+        g_assert_true (ink_box (&img, &box));
+        g_assert_cmpfloat (box.x, >=, bounds.x);
+        g_assert_cmpfloat (box.y, >=, bounds.y);
+        g_assert_cmpfloat (box.x + box.width, <=, bounds.x + bounds.width);
+        g_assert_cmpfloat (box.y + box.height, <=, bounds.y + bounds.height);
+        /* And not much larger */
+        g_assert_cmpfloat (bounds.width, <, box.width + 12);
+        image_clear (&img);
+      }
+}
+
 /* ---- colours -------------------------------------------------------------------------- */
 
 static void
@@ -1269,6 +1313,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/actors/in-bands", test_actors_in_bands);
   g_test_add_func ("/render/actors/placed-in-bands", test_actors_placed_in_bands);
   g_test_add_func ("/render/actors/tracks-and-kinds-differ", test_actor_kinds_and_tracks_differ);
+  g_test_add_func ("/render/actors/bounds", test_actor_bounds);
   g_test_add_func ("/render/colors/avoid-gap-color", test_party_colors_avoid_gap_color);
   g_test_add_func ("/render/colors/default-palette", test_party_colors_default_palette);
   g_test_add_func ("/render/gaps/overlay", test_gaps_overlay);

@@ -540,6 +540,27 @@ bm_render_actor_radius (const BmActor *actor)
   return 8.0 + 4.0 * influence;
 }
 
+void
+bm_render_actor_bounds (const BmActor *actor, double x, double y, BmRect *bounds)
+{
+  double r, hx, hy, miter;
+
+  g_return_if_fail (actor != NULL && bounds != NULL);
+
+  /* The highlight halo reaches furthest: the shape 6 further out, stroked
+   * 6 wide with mitred corners (which reach half the width divided by
+   * the sine of half the corner's angle); the shadow, the badge, the
+   * selection and the gap rings stay within it */
+  r = bm_render_actor_radius (actor);
+  shape_half_extents (actor->track, r + 6, &hx, &hy);
+  miter = actor->track == BM_TRACK_3 ? 3 / sin (G_PI / 6)
+          : actor->track == BM_TRACK_2 ? 3 : 3 / sin (G_PI / 4);
+  bounds->x = x - hx - miter - 1;
+  bounds->y = y - hy - miter - 1;
+  bounds->width = 2 * (hx + miter + 1);
+  bounds->height = 2 * (hy + miter + 1);
+}
+
 static const char *
 track_badge (BmTrack track)
 {

@@ -136,6 +136,11 @@ void     bm_render_draw          (cairo_t *cr, BmMap *map, const BmRenderOptions
 /* Radius of an actor's shape in map units (from influence) */
 double   bm_render_actor_radius  (const BmActor *actor);
 
+/* The box an actor drawn at (@x, @y) covers, its name aside: shape,
+ * shadow, badge, and the selection and highlight rings (for a rubber
+ * band, or to know what to redraw) */
+void     bm_render_actor_bounds  (const BmActor *actor, double x, double y, BmRect *bounds);
+
 /* The fill colour an actor of @party_id (NULL: third party) is drawn
  * with, 0xRRGGBB: the party's colour, moved away from
  * BM_RENDER_GAP_COLOR when too close to it, or a palette colour (by the
