@@ -43,7 +43,12 @@ void     bm_export_options_init (BmExportOptions *options);
 /* Writes @map to @file in @format, through the safe save path.  For CSV
  * the ties go beside it ("map.csv" → "map-ties.csv").  @display_name names
  * the output file in error messages.  The map is not changed (actors
- * without a position are placed for drawing only). */
+ * without a position are placed for drawing only).  @options may be NULL
+ * for the defaults.
+ *
+ * It only reads @map, so it may run in a worker thread while nothing edits
+ * the map (give it a bm_map_copy() otherwise); a large map takes seconds.
+ * The PNG export draws and compresses on every core. */
 gboolean bm_export_file (BmMap                 *map,
                          GFile                 *file,
                          const char            *display_name,
