@@ -56,6 +56,9 @@ KEY_ORDER = {
 # Larger maps, where the C code may take other paths (shared or bottom-up
 # betweenness); above LARGE actors the oracle ranks with networkx's values
 LARGE_SIZES = [80, 120, 150, 250, 300, 400, 600]
+# Enough actors (most of them isolated) for the C code to share the
+# betweenness between threads, with a connected core networkx can afford
+THREADED = (2100, 150)
 LARGE = 100
 
 USABLE = ["alliance", "channel", "influence", "mediation", "funding"]
@@ -96,9 +99,10 @@ class Ids:
                 return s
 
 
-def generate(seed, size=None):
+def generate(seed, size=None, core=None):
     """A valid .bridgemap text from a seed, and a short description; with
-    a size, a map of that many actors"""
+    a size, a map of that many actors; with a core, random ties join only
+    the first `core` actors (the others stay isolated)"""
     rnd = random.Random(seed)
     family = rnd.choice(["random", "random", "dense", "sparse",
                          "symmetric", "symmetric", "bridgey", "ring"])
@@ -216,9 +220,12 @@ def generate(seed, size=None):
     else:
         n_ties = rnd.randint(n_actors // 2, 2 * n_actors + 3)
 
+    if core is not None:
+        aids = aids[:core]
+        n_ties = rnd.randint(core, 3 * core)
     # Prefer officials and bridges as endpoints: that is where gaps live
     weight = {"1": 3, "1.5": 3, "2": 1, "3": 1}
-    weights = [weight[a[3]] for a in actors]
+    weights = [weight[a[3]] for a in actors[:len(aids)]]
     for _ in range(n_ties):
         a, b = rnd.choices(aids, weights=weights, k=2)
         add_tie(a, b)
@@ -374,11 +381,14 @@ def check_networkx(m):
 
 
 def networkx_betweenness(m):
+    """networkx's values; isolated actors (always 0, and no part of any
+    other actor's shortest paths) are left out of its graph to save time"""
     g = networkx.Graph()
     adj = oracle.usable_adjacency(m)
-    g.add_nodes_from(adj)
     g.add_edges_from((a, b) for a, ns in adj.items() for b in ns)
-    return networkx.betweenness_centrality(g, normalized=False)
+    values = dict.fromkeys(adj, 0.0)
+    values.update(networkx.betweenness_centrality(g, normalized=False))
+    return values
 
 
 def compare_file(path, with_networkx=False):
@@ -499,6 +509,23 @@ def main(argv):
                 return problem
             checks.append(("generated map of %d actors, seed %d"
                            % (size, seeds_large), check))
+
+        def check_threaded(seed=100100):
+            size, core = THREADED
+            text, what = generate(seed, size, core)
+            path = os.path.join(tmp, "threaded.bridgemap")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            problem = compare_file(path)
+            if problem:
+                os.makedirs(failures_dir, exist_ok=True)
+                kept = os.path.join(failures_dir, "threaded-%d.bridgemap" % seed)
+                shutil.copy(path, kept)
+                problem = "seed %d, %d actors, core %d (%s), kept as %s\n%s" % (
+                    seed, size, core, what, kept, problem)
+            return problem
+        checks.append(("generated map of %d actors around a core of %d"
+                       % THREADED, check_threaded))
 
     print("1..%d" % len(checks))
     failed = 0
