@@ -2772,6 +2772,8 @@ plan_gap_notes (Scene *s)
                 cx[k] = s->pos[a].x + along[k] * (s->pos[b].x - s->pos[a].x);
                 cy[k] = s->pos[a].y + along[k] * (s->pos[b].y - s->pos[a].y);
               }
+            /* Translators: labels on the dashed line the diagram draws
+             * between two leaderships that no Track 1.5 bridge links */
             plan_pill (s, taken, soft, critical ? TEXT_GAP_BOLD : TEXT_GAP,
                        critical ? _("No Track 1.5 bridge, no official channel")
                                 : _("No Track 1.5 bridge"),
@@ -2799,6 +2801,8 @@ plan_gap_notes (Scene *s)
               }
             if (first < 0)
               break;
+            /* Translators: a note on the diagram beside a party's
+             * unofficial actors; %s is the party's name */
             msg = g_strdup_printf (_("%s: no Track 1.5 route up to its officials"),
                                    party_name (map, gap->parties ? gap->parties[0] : NULL));
             t = text_get (TEXT_GAP, msg, 0);
@@ -2833,6 +2837,8 @@ plan_gap_notes (Scene *s)
             cx[2] = x + hx + 26;  cy[2] = y + hy * 0.4;
             cx[3] = x - hx - 26;  cy[3] = y - hy * 0.4;
             cx[4] = x + hx + 26;  cy[4] = y - hy * 0.4;
+            /* Translators: a small badge on a Track 1.5 bridge that
+             * reaches the officials of one side only; keep it short */
             plan_pill (s, taken, soft, TEXT_GAP_BOLD, C_("gap badge", "one side"), PILL_WARNING,
                        cx, cy, 5);
           }
@@ -2841,6 +2847,8 @@ plan_gap_notes (Scene *s)
         case BM_GAP_MIDDLE_RANGE:
           {
             g_autofree char *msg =
+              /* Translators: a note on the diagram's middle band; %s is
+               * a party's name */
               g_strdup_printf (_("No middle-range link between the top and the grassroots of %s"),
                                party_name (map, gap->parties ? gap->parties[0] : NULL));
             Text t = text_get (TEXT_GAP, msg, 0);
