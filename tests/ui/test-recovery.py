@@ -41,6 +41,18 @@ def complete_copy_with(session, name):
     return False
 
 
+def offer_shown(wid):
+    """Whether the offer to restore is on screen: a window of its own, or
+    (libadwaita 1.5 and later) inside window @wid"""
+    if not ui.dialogs_in_window():
+        return bool(ui.xdo('search', '--onlyvisible', '--name', 'Restore'))
+    try:
+        window = ui.window_geometry(wid)
+    except KeyError:
+        return False  # the window is gone
+    return ui.window_dimmed(ui.Screen(), window)
+
+
 def names_in(path):
     return [el.get('name') for el in ET.parse(path).getroot().iter(NS + 'actor')]
 
@@ -93,7 +105,11 @@ def run(session):
 
     # Next start: the copy is offered; Enter restores it
     session.start()
-    dialog = ui.find_window('Restore')
+    if ui.dialogs_in_window():
+        dialog = ui.find_window('Bridgemap')
+        ui.wait_for('the offer to restore', lambda: offer_shown(dialog))
+    else:
+        dialog = ui.find_window('Restore')
     ui.focus(dialog)
     time.sleep(0.8)
     keep = os.environ.get('BM_E2E_SHOTS')
@@ -102,7 +118,7 @@ def run(session):
     # Without a window manager the first key can reach the dialog before it
     # takes the keyboard; press again if it is still there
     time.sleep(2.0)
-    if ui.xdo('search', '--onlyvisible', '--name', 'Restore'):
+    if offer_shown(dialog):
         ui.focus(dialog)
         ui.key('Return')
 
@@ -129,8 +145,7 @@ def run(session):
     session.start(target)
     wid = ui.find_window('field-notes.bridgemap')
     time.sleep(1.5)
-    out = ui.xdo('search', '--onlyvisible', '--name', 'Restore')
-    if out:
+    if offer_shown(wid):
         ui.fail('a recovery was offered after a clean quit')
     ui.focus(wid)
     ui.key('ctrl+q')

@@ -191,6 +191,28 @@ def is_white(p):
     return p[0] >= 254 and p[1] >= 254 and p[2] >= 254
 
 
+def adwaita_version():
+    """The libadwaita the program was built with, e.g. (1, 7)."""
+    version = os.environ.get('BM_ADW_VERSION', '1.2')
+    return tuple(int(part) for part in version.split('.')[:2])
+
+
+def dialogs_in_window():
+    """Since libadwaita 1.5 an alert (AdwAlertDialog) is drawn inside its
+    window, which it dims, instead of being a window of its own."""
+    return adwaita_version() >= (1, 5)
+
+
+def window_dimmed(screen, window):
+    """Whether a dialog inside @window dims it: the brightest pixel across
+    the header bar, white since libadwaita 1.6 (light grey in 1.5), is
+    darker.  A window not drawn yet (black) is not dimmed."""
+    wx, wy, ww, wh = window
+    brightest = max(min(screen.pixel(x, wy + 8)) for x in range(wx + 8, wx + ww - 8))
+    limit = 240 if adwaita_version() >= (1, 6) else 225
+    return 150 < brightest < limit
+
+
 def is_blue(p):
     # The canvas' selection and handle blue (0.21, 0.52, 0.89)
     return abs(p[0] - 54) < 40 and abs(p[1] - 133) < 40 and p[2] > 180 and p[2] - p[0] > 100
@@ -217,9 +239,13 @@ def canvas_area(screen, window):
     if best[1] - best[0] < 100:
         fail('could not find the canvas on the screen')
     x0, x1 = best
-    # Top: the first white row below the header in this column
+    # Top: the first white row below the header bar's bottom edge, the
+    # first row with no white across the canvas' width (since libadwaita
+    # 1.6 the header bar itself is white)
     cx = (x0 + x1) // 2
-    y0 = wy + 30
+    y0 = wy + 20
+    while y0 < wy + wh and any(is_white(screen.pixel(x, y0)) for x in range(x0, x1)):
+        y0 += 1
     while y0 < wy + wh and not is_white(screen.pixel(cx, y0)):
         y0 += 1
     return x0, y0, x1, wy + wh - 1
