@@ -566,6 +566,33 @@ test_gaps_overlay (void)
   g_assert_cmpuint (gap_pixels (bridged, TRUE, BM_RENDER_ALL), ==, 0);
 }
 
+/* A highlighted actor's gaps stay in full colour; the others fade */
+static void
+test_gaps_fade_with_highlight (void)
+{
+  g_autoptr(BmMap) map = talks_map (FALSE);
+  g_autoptr(BmAnalysis) an = bm_analysis_new (map);
+  g_autoptr(GHashTable) highlighted = g_hash_table_new (g_str_hash, g_str_equal);
+  BmRenderOptions opt;
+  Image img = { 0, };
+  guint all, focused;
+
+  bm_render_options_init (&opt);
+  opt.analysis = an;
+  render (&img, map, &opt, 1, 0);
+  all = count_color (&img, BM_RENDER_GAP_COLOR, 30);
+  image_clear (&img);
+
+  /* The elders: only the movement's transfer gap concerns them */
+  g_hash_table_add (highlighted, (gpointer) "elders");
+  opt.highlighted = highlighted;
+  render (&img, map, &opt, 1, 0);
+  focused = count_color (&img, BM_RENDER_GAP_COLOR, 30);
+  image_clear (&img);
+  g_assert_cmpuint (focused, >, 50);
+  g_assert_cmpuint (focused * 2, <, all);
+}
+
 static void
 test_gaps_color_reserved (void)
 {
@@ -1318,6 +1345,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/colors/default-palette", test_party_colors_default_palette);
   g_test_add_func ("/render/gaps/overlay", test_gaps_overlay);
   g_test_add_func ("/render/gaps/color-reserved", test_gaps_color_reserved);
+  g_test_add_func ("/render/gaps/fade-with-highlight", test_gaps_fade_with_highlight);
   g_test_add_func ("/render/gaps/critical-and-warning-differ", test_gaps_critical_and_warning_differ);
   g_test_add_func ("/render/text/scripts", test_names_in_scripts);
   g_test_add_func ("/render/extents/contain-everything", test_extents_contain_everything);

@@ -2467,7 +2467,7 @@ draw_pyramid (BmPainter *p, cairo_t *cr, Scene *s)
 
 static void
 draw_gap_connector (BmPainter *p, double x1, double y1, double x2, double y2, gboolean critical,
-                    const BmRect *clip)
+                    const BmRect *clip, double alpha)
 {
   double w = critical ? 5.0 : 3.2;
   double period = critical ? 14 : 21;
@@ -2489,42 +2489,43 @@ draw_gap_connector (BmPainter *p, double x1, double y1, double x2, double y2, gb
   y2 = g.y1 + g.uy * tb;
 
   /* A paper casing keeps it clear of the ties beneath */
-  bm_painter_stroke_begin (p, COLOR_PAPER, 0.85, w + 4, BM_DASH_NONE, 0, 0);
+  bm_painter_stroke_begin (p, COLOR_PAPER, 0.85 * alpha, w + 4, BM_DASH_NONE, 0, 0);
   bm_painter_segment (p, x1, y1, x2, y2);
   bm_painter_end (p);
-  bm_painter_stroke_begin (p, BM_RENDER_GAP_COLOR, 1, w, BM_DASH_DASHES, critical ? 9 : 14, period);
+  bm_painter_stroke_begin (p, BM_RENDER_GAP_COLOR, alpha, w, BM_DASH_DASHES, critical ? 9 : 14, period);
   bm_painter_segment (p, x1, y1, x2, y2);
   bm_painter_end (p);
 }
 
 static void
-draw_gap_ring (BmPainter *p, BmTrack track, double x, double y, double r, gboolean dotted)
+draw_gap_ring (BmPainter *p, BmTrack track, double x, double y, double r, gboolean dotted,
+               double alpha)
 {
   if (dotted)
-    bm_painter_stroke_begin (p, BM_RENDER_GAP_COLOR, 1, 3, BM_DASH_DOTS, 0, 5);
+    bm_painter_stroke_begin (p, BM_RENDER_GAP_COLOR, alpha, 3, BM_DASH_DOTS, 0, 5);
   else
-    bm_painter_stroke_begin (p, BM_RENDER_GAP_COLOR, 1, 2.5, BM_DASH_DASHES, 6, 10);
+    bm_painter_stroke_begin (p, BM_RENDER_GAP_COLOR, alpha, 2.5, BM_DASH_DASHES, 6, 10);
   paint_shape (p, track, x, y, r + 7);
   bm_painter_end (p);
 }
 
 /* A warning triangle with "!", in the gap colour, centred at (x, y) */
 static void
-draw_warning_sign (BmPainter *p, double x, double y, double size)
+draw_warning_sign (BmPainter *p, double x, double y, double size, double alpha)
 {
   double h = size * 0.866;
   double tri[6] = { x, y - h / 2, x + size / 2, y + h / 2, x - size / 2, y + h / 2 };
 
-  bm_painter_stroke_begin (p, COLOR_PAPER, 1, 1.5, BM_DASH_NONE, 0, 0);
+  bm_painter_stroke_begin (p, COLOR_PAPER, alpha, 1.5, BM_DASH_NONE, 0, 0);
   bm_painter_polygon (p, tri, 3);
   bm_painter_end (p);
-  bm_painter_fill_begin (p, BM_RENDER_GAP_COLOR, 1);
+  bm_painter_fill_begin (p, BM_RENDER_GAP_COLOR, alpha);
   bm_painter_polygon (p, tri, 3);
   bm_painter_end (p);
-  bm_painter_stroke_begin (p, COLOR_PAPER, 1, size * 0.13, BM_DASH_NONE, 0, 0);
+  bm_painter_stroke_begin (p, COLOR_PAPER, alpha, size * 0.13, BM_DASH_NONE, 0, 0);
   bm_painter_segment (p, x, y - h * 0.18, x, y + h * 0.15);
   bm_painter_end (p);
-  bm_painter_fill_begin (p, COLOR_PAPER, 1);
+  bm_painter_fill_begin (p, COLOR_PAPER, alpha);
   bm_painter_circle (p, x, y + h * 0.31, size * 0.07);
   bm_painter_end (p);
 }
@@ -2638,6 +2639,32 @@ backchannel_pair (Scene *s, const BmGap *gap, int *best_a, int *best_b)
         }
     }
   return *best_a >= 0;
+}
+
+/* When actors are highlighted (a gap clicked in the panel), the gaps that
+ * concern none of them fade like the rest of the map */
+static gboolean
+gap_in_focus (Scene *s, const BmGap *gap)
+{
+  BmMap *map = s->map;
+
+  if (!s->fading)
+    return TRUE;
+  if (gap->actor != NULL && g_hash_table_contains (s->opt.highlighted, gap->actor))
+    return TRUE;
+  if (gap->actors != NULL)
+    for (guint i = 0; gap->actors[i]; i++)
+      if (g_hash_table_contains (s->opt.highlighted, gap->actors[i]))
+        return TRUE;
+  if (gap->kind == BM_GAP_MIDDLE_RANGE && gap->parties != NULL && gap->parties[0] != NULL)
+    for (guint i = 0; i < s->n; i++)
+      {
+        const BmActor *a = bm_map_get_actor (map, i);
+        if ((s->state[i] & ACTOR_HIGHLIGHTED) && a->party != NULL
+            && strcmp (a->party, gap->parties[0]) == 0)
+          return TRUE;
+      }
+  return FALSE;
 }
 
 /* The gap notes' texts and places, chosen before the names so that
@@ -2755,6 +2782,9 @@ plan_gap_notes (Scene *s)
     {
       const BmGap *gap = bm_analysis_get_gap (an, g);
 
+      /* With some actors highlighted, only their gaps keep their notes */
+      if (!gap_in_focus (s, gap))
+        continue;
       switch (gap->kind)
         {
         case BM_GAP_BACKCHANNEL:
@@ -2886,6 +2916,7 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
   for (guint g = 0; g < bm_analysis_get_n_gaps (an); g++)
     {
       const BmGap *gap = bm_analysis_get_gap (an, g);
+      double alpha = gap_in_focus (s, gap) ? 1.0 : 0.25;
 
       switch (gap->kind)
         {
@@ -2903,12 +2934,12 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
                 if (!actor_in_view (s, ai))
                   continue;
                 draw_gap_ring (p, bm_map_get_actor (map, ai)->track, s->pos[ai].x,
-                               s->pos[ai].y, s->radius[ai], FALSE);
+                               s->pos[ai].y, s->radius[ai], FALSE, alpha);
               }
             if (tie_geometry (bm_map_get_actor (map, a), s->radius[a] + 9, s->pos[a].x, s->pos[a].y,
                               bm_map_get_actor (map, b), s->radius[b] + 9, s->pos[b].x, s->pos[b].y,
                               0, FALSE, &tg))
-              draw_gap_connector (p, tg.x1, tg.y1, tg.x2, tg.y2, critical, s->opt.clip);
+              draw_gap_connector (p, tg.x1, tg.y1, tg.x2, tg.y2, critical, s->opt.clip, alpha);
           }
           break;
 
@@ -2925,9 +2956,9 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
               shape_half_extents (bm_map_get_actor (map, ai)->track, s->radius[ai], &hx, &hy);
               if (under)
                 draw_gap_ring (p, bm_map_get_actor (map, ai)->track, s->pos[ai].x,
-                               s->pos[ai].y, s->radius[ai], TRUE);
+                               s->pos[ai].y, s->radius[ai], TRUE, alpha);
               else
-                draw_warning_sign (p, s->pos[ai].x - hx - 4, s->pos[ai].y - hy * 0.6, 12);
+                draw_warning_sign (p, s->pos[ai].x - hx - 4, s->pos[ai].y - hy * 0.6, 12, alpha);
             }
           break;
 
@@ -2940,7 +2971,7 @@ draw_gaps (BmPainter *p, Scene *s, gboolean under)
             if (under || labels || !actor_in_view (s, ai))
               break;
             shape_half_extents (bm_map_get_actor (map, ai)->track, s->radius[ai], &hx, &hy);
-            draw_warning_sign (p, s->pos[ai].x - hx * 0.6, s->pos[ai].y + hy * 0.8, 12);
+            draw_warning_sign (p, s->pos[ai].x - hx * 0.6, s->pos[ai].y + hy * 0.8, 12, alpha);
           }
           break;
 
@@ -3073,13 +3104,13 @@ draw_legend (BmPainter *p, Scene *s)
           break;
         case ROW_GAP_CRITICAL:
         case ROW_GAP_WARNING:
-          draw_gap_connector (p, sx - 18, cy, sx + 18, cy, row->kind == ROW_GAP_CRITICAL, NULL);
+          draw_gap_connector (p, sx - 18, cy, sx + 18, cy, row->kind == ROW_GAP_CRITICAL, NULL, 1);
           break;
         case ROW_GAP_TRANSFER:
           sample.kind = BM_ACTOR_ORGANIZATION;
           actor_draw_one (p, s, &sample, sx + 5, cy, 6, 0xdeddda, 0, FALSE, FALSE);
-          draw_gap_ring (p, BM_TRACK_2, sx + 5, cy, 6, TRUE);
-          draw_warning_sign (p, sx - 13, cy + 1, 11);
+          draw_gap_ring (p, BM_TRACK_2, sx + 5, cy, 6, TRUE, 1);
+          draw_warning_sign (p, sx - 13, cy + 1, 11, 1);
           break;
         case ROW_GAP_ONE_SIDED:
           {

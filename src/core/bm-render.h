@@ -80,8 +80,10 @@ typedef struct
   /* Actor ids to skip (being dragged, drawn on top by the caller); may be NULL */
   GHashTable   *skip_actors;
   /* Actor ids drawn as selected / highlighted; may be NULL.  When
-   * @highlighted is not empty, everything not highlighted is faded (and a
-   * tie is highlighted when both its ends are). */
+   * @highlighted is not empty, everything not highlighted is faded (a tie
+   * is highlighted when both its ends are, a gap when it concerns a
+   * highlighted actor; faded gaps lose their notes).  @selected may hold
+   * tie ids too (drawn with a halo). */
   GHashTable   *selected;
   GHashTable   *highlighted;
   /* Where actors are drawn, from bm_layout_positions(); NULL computes it
