@@ -180,14 +180,20 @@ problem (Loader *self, int line, const char *format, ...)
   va_end (args);
 }
 
+/* The line of a node.  An element past line 65534 has its line in psvi
+ * (see on_start_element): libxml2 caps an element's own line there, and
+ * xmlGetLineNo then guesses from a neighbouring text node, which may end
+ * on a later line than the start tag. */
 static int
 node_line (xmlNodePtr node)
 {
   long line = 0;
 
   for (; node != NULL && line <= 0; node = node->parent)
-    if (node->type == XML_ELEMENT_NODE || node->type == XML_TEXT_NODE ||
-        node->type == XML_CDATA_SECTION_NODE)
+    if (node->type == XML_ELEMENT_NODE && node->line == G_MAXUINT16 && node->psvi != NULL)
+      line = GPOINTER_TO_INT (node->psvi);
+    else if (node->type == XML_ELEMENT_NODE || node->type == XML_TEXT_NODE ||
+             node->type == XML_CDATA_SECTION_NODE)
       line = xmlGetLineNo (node);
   return line > 0 && line < G_MAXINT ? (int) line : 0;
 }
@@ -1612,9 +1618,16 @@ on_start_element (void           *data,
 
   xmlSAX2StartElementNs (data, localname, prefix, uri, nb_namespaces, namespaces,
                          nb_attributes, nb_defaulted, attributes);
+  node = ctxt->node;
+
+  /* libxml2 keeps an element's line in 16 bits: keep the line where the
+   * start tag ends ourselves when it does not fit (psvi is unused without
+   * schema validation) */
+  if (node != NULL && node->line == G_MAXUINT16 && ctxt->input != NULL &&
+      ctxt->input->line >= G_MAXUINT16)
+    node->psvi = GINT_TO_POINTER (ctxt->input->line);
 
   /* the root decides whether to read on: never half-read a newer map */
-  node = ctxt->node;
   if (self == NULL || self->root_checked || node == NULL || node->parent == NULL ||
       node->parent->type != XML_DOCUMENT_NODE)
     return;
