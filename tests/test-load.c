@@ -182,7 +182,7 @@ static const InvalidCase invalid_cases[] = {
   { "meta-order.bridgemap", BM_MAP_ERROR_INVALID,
     { { 6, "<title> must come before <description> in <meta>" } } },
   { "text-in-section.bridgemap", BM_MAP_ERROR_INVALID,
-    { { 10, "<actors> contains the text \"stray words\"; text is not allowed there" } } },
+    { { 8, "<actors> contains the text \"stray words\" on line 10; text is not allowed there" } } },
   { "element-in-note.bridgemap", BM_MAP_ERROR_INVALID,
     { { 10, "the <note> of actor \"a\" holds text only, but contains the element <b>" } } },
   { "element-in-title.bridgemap", BM_MAP_ERROR_INVALID,

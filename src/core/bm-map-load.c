@@ -607,20 +607,31 @@ text_line (xmlNodePtr text)
   return MAX (line, floor);
 }
 
-/* Text that is not allowed in an element: report the first stray piece */
+/* Text that is not allowed in an element: report the first stray piece.
+ * The error is on the element's line, as for every other problem with an
+ * element (format.md: the line of the element concerned); the message
+ * says where the text itself is when that is another line. */
 static void
 check_text (Loader *self, xmlNodePtr child, Subject *subject, gboolean *reported)
 {
   const char *content = (const char *) child->content;
   g_autofree char *quote = NULL;
+  int line, element_line;
 
   if (*reported || is_blank (content))
     return;
   *reported = TRUE;
   quote = excerpt (content);
-  problem (self, text_line (child),
-           _("%s contains the text \"%s\"; text is not allowed there"),
-           S (subject), quote);
+  line = text_line (child);
+  element_line = node_line (child->parent);
+  if (line == element_line || line <= 0)
+    problem (self, element_line,
+             _("%s contains the text \"%s\"; text is not allowed there"),
+             S (subject), quote);
+  else
+    problem (self, element_line,
+             _("%s contains the text \"%s\" on line %d; text is not allowed there"),
+             S (subject), quote, line);
 }
 
 /* An element in no namespace or in the Bridgemap namespace that is not
