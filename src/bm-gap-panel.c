@@ -22,6 +22,9 @@ struct _BmGapPanel
   BmAnalysis *analysis;
   /* Identity of the chosen gap, to keep it chosen across analyses */
   char       *active_key;
+  /* What the rows show, to skip rebuilding them when an edit (a move, say)
+   * left the gaps as they were */
+  char       *shown;
   gboolean    updating;
 };
 
@@ -152,6 +155,73 @@ candidates_text (BmMap       *map,
 }
 
 static GtkWidget *
+new_label (GtkWidget  *box,
+           const char *css_class,
+           gboolean    wrap)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (wrap)
+    {
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+    }
+  gtk_widget_add_css_class (label, css_class);
+  gtk_box_append (GTK_BOX (box), label);
+  return label;
+}
+
+static void
+set_label (GtkWidget  *label,
+           const char *text)
+{
+  gtk_widget_set_visible (label, text != NULL);
+  if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text ? text : "") != 0)
+    gtk_label_set_label (GTK_LABEL (label), text ? text : "");
+}
+
+/* Shows @gap in @row (new or kept from the previous analysis): only what
+ * changed is touched */
+static void
+update_row (BmGapPanel  *self,
+            GtkWidget   *row,
+            const BmGap *gap,
+            guint        index)
+{
+  GtkWidget *icon = g_object_get_data (G_OBJECT (row), "bm-icon");
+  GtkWidget *severity = g_object_get_data (G_OBJECT (row), "bm-severity");
+  int shown = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "bm-severity-shown")) - 1;
+  g_autofree char *candidates = candidates_text (self->map, gap);
+  g_autofree char *accessible = NULL;
+
+  if (shown != (int) gap->severity)
+    {
+      if (shown >= 0)
+        {
+          gtk_widget_remove_css_class (icon, severity_class (shown));
+          gtk_widget_remove_css_class (severity, severity_class (shown));
+        }
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), severity_icon (gap->severity));
+      gtk_widget_add_css_class (icon, severity_class (gap->severity));
+      gtk_widget_add_css_class (severity, severity_class (gap->severity));
+      gtk_label_set_label (GTK_LABEL (severity), severity_name (gap->severity));
+      g_object_set_data (G_OBJECT (row), "bm-severity-shown", GINT_TO_POINTER (gap->severity + 1));
+    }
+  set_label (g_object_get_data (G_OBJECT (row), "bm-title"), gap->title);
+  set_label (g_object_get_data (G_OBJECT (row), "bm-explanation"), gap->explanation);
+  set_label (g_object_get_data (G_OBJECT (row), "bm-candidates"), candidates);
+
+  accessible = g_strdup_printf ("%s: %s", severity_name (gap->severity), gap->title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  gap->explanation ? gap->explanation : "",
+                                  -1);
+  g_object_set_data (G_OBJECT (row), "bm-gap-index", GUINT_TO_POINTER (index));
+}
+
+static GtkWidget *
 create_row (BmGapPanel  *self,
             const BmGap *gap,
             guint        index)
@@ -159,48 +229,17 @@ create_row (BmGapPanel  *self,
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *icon = gtk_image_new_from_icon_name (severity_icon (gap->severity));
-  GtkWidget *label;
-  g_autofree char *candidates = candidates_text (self->map, gap);
-  g_autofree char *accessible = NULL;
+  GtkWidget *icon = gtk_image_new ();
 
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
   gtk_widget_set_margin_top (icon, 2);
-  gtk_widget_add_css_class (icon, severity_class (gap->severity));
   gtk_box_append (GTK_BOX (box), icon);
-
-  label = gtk_label_new (severity_name (gap->severity));
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "caption-heading");
-  gtk_widget_add_css_class (label, severity_class (gap->severity));
-  gtk_box_append (GTK_BOX (text), label);
-
-  label = gtk_label_new (gap->title);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (text), label);
-
-  if (gap->explanation != NULL)
-    {
-      label = gtk_label_new (gap->explanation);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_widget_add_css_class (label, "body");
-      gtk_box_append (GTK_BOX (text), label);
-    }
-  if (candidates != NULL)
-    {
-      label = gtk_label_new (candidates);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_widget_add_css_class (label, "caption");
-      gtk_box_append (GTK_BOX (text), label);
-    }
+  g_object_set_data (G_OBJECT (row), "bm-icon", icon);
+  g_object_set_data (G_OBJECT (row), "bm-severity", new_label (text, "caption-heading", FALSE));
+  g_object_set_data (G_OBJECT (row), "bm-title", new_label (text, "heading", TRUE));
+  g_object_set_data (G_OBJECT (row), "bm-explanation", new_label (text, "body", TRUE));
+  gtk_widget_add_css_class (g_object_get_data (G_OBJECT (row), "bm-explanation"), "dim-label");
+  g_object_set_data (G_OBJECT (row), "bm-candidates", new_label (text, "caption", TRUE));
 
   gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (box), text);
@@ -210,14 +249,8 @@ create_row (BmGapPanel  *self,
   gtk_widget_set_margin_end (box, 6);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
 
-  accessible = g_strdup_printf ("%s: %s", severity_name (gap->severity), gap->title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  gap->explanation ? gap->explanation : "",
-                                  -1);
-  g_object_set_data (G_OBJECT (row), "bm-gap-index", GUINT_TO_POINTER (index));
   g_object_set_data_full (G_OBJECT (row), "bm-gap-key", gap_key (gap), g_free);
+  update_row (self, row, gap, index);
   return row;
 }
 
@@ -318,6 +351,7 @@ bm_gap_panel_dispose (GObject *object)
   g_clear_object (&self->map);
   self->analysis = NULL;
   g_clear_pointer (&self->active_key, g_free);
+  g_clear_pointer (&self->shown, g_free);
   G_OBJECT_CLASS (bm_gap_panel_parent_class)->dispose (object);
 }
 
@@ -365,6 +399,29 @@ bm_gap_panel_new (void)
   return g_object_new (BM_TYPE_GAP_PANEL, NULL);
 }
 
+/* Everything the rows would show (and the actors a chosen gap points at) */
+static char *
+describe_rows (BmGapPanel *self)
+{
+  GString *text = g_string_new (NULL);
+  guint n = self->analysis != NULL ? bm_analysis_get_n_gaps (self->analysis) : 0;
+
+  g_string_append_printf (text, "%u\x1d", n);
+  for (guint i = 0; i < n; i++)
+    {
+      const BmGap *gap = bm_analysis_get_gap (self->analysis, i);
+      g_autofree char *key = gap_key (gap);
+      g_autofree char *candidates = candidates_text (self->map, gap);
+      g_auto(GStrv) actors = bm_gap_actors (self->map, gap);
+      g_autofree char *joined = g_strjoinv ("\x1f", actors);
+
+      g_string_append_printf (text, "%s\x1e%d\x1e%s\x1e%s\x1e%s\x1e%s\x1d", key, gap->severity,
+                              gap->title, gap->explanation ? gap->explanation : "",
+                              candidates ? candidates : "", joined);
+    }
+  return g_string_free (text, FALSE);
+}
+
 void
 bm_gap_panel_set_analysis (BmGapPanel *self,
                            BmMap      *map,
@@ -379,20 +436,68 @@ bm_gap_panel_set_analysis (BmGapPanel *self,
   g_set_object (&self->map, map);
   self->analysis = map != NULL ? analysis : NULL;
 
+  {
+    g_autofree char *shown = describe_rows (self);
+
+    if (g_strcmp0 (shown, self->shown) == 0)
+      return;
+    g_free (self->shown);
+    self->shown = g_steal_pointer (&shown);
+  }
+
   self->updating = TRUE;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
 
-  n = self->analysis != NULL ? bm_analysis_get_n_gaps (self->analysis) : 0;
-  for (guint i = 0; i < n; i++)
-    {
-      GtkWidget *row = create_row (self, bm_analysis_get_gap (self->analysis, i), i);
+  /* Rows are kept by gap: an edit usually changes a few gaps, so most rows
+   * stay as they are, or only their texts change */
+  {
+    g_autoptr(GHashTable) old_rows = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                            g_object_unref);
+    g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+    gboolean same_order = TRUE;
+    GtkWidget *existing = gtk_widget_get_first_child (GTK_WIDGET (self->list));
 
-      gtk_list_box_append (self->list, row);
-      if (self->active_key != NULL
-          && g_strcmp0 (self->active_key, g_object_get_data (G_OBJECT (row), "bm-gap-key")) == 0)
-        keep = GTK_LIST_BOX_ROW (row);
-    }
+    for (child = existing; child != NULL; child = gtk_widget_get_next_sibling (child))
+      g_hash_table_insert (old_rows, g_object_get_data (G_OBJECT (child), "bm-gap-key"),
+                           g_object_ref (child));
+
+    n = self->analysis != NULL ? bm_analysis_get_n_gaps (self->analysis) : 0;
+    for (guint i = 0; i < n; i++)
+      {
+        const BmGap *gap = bm_analysis_get_gap (self->analysis, i);
+        g_autofree char *key = gap_key (gap);
+        GtkWidget *row = g_hash_table_lookup (old_rows, key);
+
+        if (row != NULL)
+          {
+            g_object_ref (row);
+            g_hash_table_remove (old_rows, key);
+            update_row (self, row, gap, i);
+          }
+        else
+          row = g_object_ref_sink (create_row (self, gap, i));
+        g_ptr_array_add (rows, row);
+        same_order = same_order && existing == row;
+        if (existing != NULL)
+          existing = gtk_widget_get_next_sibling (existing);
+      }
+    same_order = same_order && existing == NULL;
+
+    if (!same_order)
+      {
+        while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+          gtk_list_box_remove (self->list, child);
+        for (guint i = 0; i < rows->len; i++)
+          gtk_list_box_append (self->list, g_ptr_array_index (rows, i));
+      }
+    for (guint i = 0; i < rows->len; i++)
+      {
+        GtkWidget *row = g_ptr_array_index (rows, i);
+
+        if (self->active_key != NULL
+            && g_strcmp0 (self->active_key, g_object_get_data (G_OBJECT (row), "bm-gap-key")) == 0)
+          keep = GTK_LIST_BOX_ROW (row);
+      }
+  }
   if (keep != NULL)
     gtk_list_box_select_row (self->list, keep);
   self->updating = FALSE;

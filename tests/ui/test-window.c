@@ -748,6 +748,24 @@ test_gap_panel (void)
   bm_gap_panel_activate_gap (panel, 0);
   g_assert_cmpint (bm_gap_panel_get_active_gap (panel), ==, 0);
 
+  /* Renaming an actor rewrites the explanation that names it */
+  {
+    GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (panel),
+                                                                 BM_TYPE_GAP_PANEL, "list"));
+    GtkWidget *row = gtk_widget_get_first_child (list);
+    GtkWidget *explanation = g_object_get_data (G_OBJECT (row), "bm-explanation");
+
+    g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (explanation)), "President Amani"));
+    bm_edit_set_actor_name (history_of (window), "president", "President Zawadi");
+    bm_window_flush_analysis (window);
+    row = gtk_widget_get_first_child (list);
+    explanation = g_object_get_data (G_OBJECT (row), "bm-explanation");
+    g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (explanation)), "President Zawadi"));
+    g_assert_cmpint (bm_gap_panel_get_active_gap (panel), ==, 0);
+    activate (window, "undo");
+    bm_window_flush_analysis (window);
+  }
+
   /* Making the candidate a Track 1.5 bridge closes the gap at once */
   select_actors (window, "archbishop", NULL);
   activate (window, "make-bridge");
