@@ -1021,6 +1021,7 @@ raster_polyline (BmPainter *p, const double *xy, int n, double hw)
 typedef struct
 {
   BmPainter   *p;
+  int          top;          /* the first strip's first row */
   int          strip_rows;
   int          n_strips;
   const guint *strip_start;  /* n_strips + 1 offsets into strip_recs */
@@ -1045,7 +1046,7 @@ replay_strips (gpointer data)
   w.cx1 = p->cx1;
   for (int s = job->first_strip; s < job->n_strips; s += job->step)
     {
-      w.cy0 = p->cy0 + s * job->strip_rows;
+      w.cy0 = job->top + s * job->strip_rows;
       w.cy1 = MIN (p->cy1, w.cy0 + job->strip_rows);
       for (guint k = job->strip_start[s]; k < job->strip_start[s + 1]; k++)
         {
@@ -1125,7 +1126,8 @@ static void
 replay (BmPainter *p)
 {
   int width = p->cx1 - p->cx0;
-  int strip_rows, n_strips;
+  int strip_rows, n_strips, top, rows;
+  double ymin = G_MAXDOUBLE, ymax = -G_MAXDOUBLE;
   const Rec *recs = (const Rec *) (void *) p->recs->data;
   g_autofree guint *start = NULL;
   g_autofree guint *list = NULL;
@@ -1137,15 +1139,26 @@ replay (BmPainter *p)
                                       + p->rec_points->len * sizeof (double));
   cairo_surface_flush (p->target);
   p->pixels_written = TRUE;
+
+  /* Strips over the rows drawn on: about a cache's worth each, and at
+   * least eight, so that the two threads share even a flat drawing */
+  for (guint k = 0; k < p->recs->len; k++)
+    {
+      ymin = MIN (ymin, recs[k].ymin);
+      ymax = MAX (ymax, recs[k].ymax);
+    }
+  top = (int) CLAMP (floor (ymin), p->cy0, p->cy1);
+  rows = MAX (1, (int) CLAMP (ceil (ymax) + 1, top, p->cy1) - top);
   strip_rows = CLAMP (STRIP_BYTES / MAX (4 * width, 1), 16, 512);
-  n_strips = MAX (1, (p->cy1 - p->cy0 + strip_rows - 1) / strip_rows);
+  strip_rows = MAX (4, MIN (strip_rows, (rows + 7) / 8));
+  n_strips = (rows + strip_rows - 1) / strip_rows;
 
   /* Which records cross each strip (counting sort, record order kept) */
   start = g_new0 (guint, n_strips + 1);
   for (guint k = 0; k < p->recs->len; k++)
     {
-      int s0 = (int) CLAMP (floor ((recs[k].ymin - p->cy0) / strip_rows), 0, n_strips - 1);
-      int s1 = (int) CLAMP (floor ((recs[k].ymax - p->cy0) / strip_rows), 0, n_strips - 1);
+      int s0 = (int) CLAMP (floor ((recs[k].ymin - top) / strip_rows), 0, n_strips - 1);
+      int s1 = (int) CLAMP (floor ((recs[k].ymax - top) / strip_rows), 0, n_strips - 1);
       for (int s = s0; s <= s1; s++)
         start[s + 1]++;
     }
@@ -1155,16 +1168,16 @@ replay (BmPainter *p)
   fill = g_memdup2 (start, sizeof (guint) * (n_strips + 1));
   for (guint k = 0; k < p->recs->len; k++)
     {
-      int s0 = (int) CLAMP (floor ((recs[k].ymin - p->cy0) / strip_rows), 0, n_strips - 1);
-      int s1 = (int) CLAMP (floor ((recs[k].ymax - p->cy0) / strip_rows), 0, n_strips - 1);
+      int s0 = (int) CLAMP (floor ((recs[k].ymin - top) / strip_rows), 0, n_strips - 1);
+      int s1 = (int) CLAMP (floor ((recs[k].ymax - top) / strip_rows), 0, n_strips - 1);
       for (int s = s0; s <= s1; s++)
         list[fill[s]++] = k;
     }
 
   if (p->recs->len > 400 && n_strips > 2 && helper_pool () != NULL)
     {
-      ReplayJob jobs[2] = { { p, strip_rows, n_strips, start, list, 0, 2, FALSE },
-                            { p, strip_rows, n_strips, start, list, 1, 2, FALSE } };
+      ReplayJob jobs[2] = { { p, top, strip_rows, n_strips, start, list, 0, 2, FALSE },
+                            { p, top, strip_rows, n_strips, start, list, 1, 2, FALSE } };
       GThreadPool *pool = helper_pool ();
 
       g_mutex_lock (&helper_lock);
@@ -1178,7 +1191,7 @@ replay (BmPainter *p)
     }
   else
     {
-      ReplayJob job = { p, strip_rows, n_strips, start, list, 0, 1, FALSE };
+      ReplayJob job = { p, top, strip_rows, n_strips, start, list, 0, 1, FALSE };
       replay_strips (&job);
     }
   g_array_set_size (p->recs, 0);
