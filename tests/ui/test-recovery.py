@@ -5,7 +5,8 @@
 # for the recovery copy, kills the process with SIGKILL, starts it again
 # with the same state folder, accepts the offer to restore (Enter), and
 # checks that the restored map is unsaved, remembers its file, and that
-# saving it writes the edit there and removes the copy.
+# saving it writes the edit there and removes the copy.  Then an edit
+# followed at once by SIGTERM (a logout) leaves a copy too.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -147,9 +148,26 @@ def run(session):
     time.sleep(1.5)
     if offer_shown(wid):
         ui.fail('a recovery was offered after a clean quit')
+
+    # Logging out (SIGTERM) right after an edit, before the timer wrote a
+    # copy: the copy is written on the way out, and offered next time
     ui.focus(wid)
-    ui.key('ctrl+q')
+    ui.key('ctrl+Return')
+    time.sleep(0.5)
+    ui.type_text('Last Minute Envoy')
+    ui.key('Return')
+    ui.wait_for('the unsaved marker', lambda: ui.window_name(wid).startswith('•'))
+    session.proc.terminate()
     session.wait_exit()
+    if not complete_copy_with(session, 'Last Minute Envoy'):
+        ui.fail('no recovery copy after SIGTERM')
+    session.start()
+    if ui.dialogs_in_window():
+        wid = ui.find_window('Bridgemap')
+        ui.wait_for('the offer to restore', lambda: offer_shown(wid))
+    else:
+        ui.find_window('Restore')
+    session.kill()
 
 
 if __name__ == '__main__':
