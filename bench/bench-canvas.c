@@ -12,6 +12,7 @@
 
 #include <gtk/gtk.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "bm-canvas-private.h"
@@ -136,21 +137,25 @@ run (GtkWidget *window, BmCanvas *canvas, GskRenderer *renderer,
   wait_for_scene (canvas);
 
   /* Drag the actor nearest the centre of the view */
-  for (guint i = 0; i < bm_map_get_n_actors (map); i++)
-    {
-      const BmActor *a = bm_map_get_actor (map, i);
-      double wx, wy;
-      if (!a->has_position)
-        continue;
-      bm_canvas_map_to_widget (canvas, a->x, a->y, &wx, &wy);
-      if (wx > WIDTH * 0.3 && wx < WIDTH * 0.7 && wy > HEIGHT * 0.3 && wy < HEIGHT * 0.7)
-        {
-          actor = a;
-          ax = wx;
-          ay = wy;
-          break;
-        }
-    }
+  {
+    double best = G_MAXDOUBLE;
+    for (guint i = 0; i < bm_map_get_n_actors (map); i++)
+      {
+        const BmActor *a = bm_map_get_actor (map, i);
+        double wx, wy, d;
+        if (!a->has_position)
+          continue;
+        bm_canvas_map_to_widget (canvas, a->x, a->y, &wx, &wy);
+        d = hypot (wx - WIDTH / 2.0, wy - HEIGHT / 2.0);
+        if (d < best)
+          {
+            best = d;
+            actor = a;
+            ax = wx;
+            ay = wy;
+          }
+      }
+  }
   if (actor != NULL)
     {
       bm_canvas_drag_begin (canvas, ax, ay, 0);
