@@ -225,6 +225,7 @@ typedef struct
   double scale, ox, oy;
   int width, height, device_scale;
   guint serial;
+  gint64 elapsed_us;      /* how long the drawing took */
 } RenderJob;
 
 static void
@@ -343,7 +344,14 @@ static void
 render_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   RenderJob *job = data;
-  g_task_return_pointer (task, render_scene (job), (GDestroyNotify) cairo_surface_destroy);
+
+  cairo_surface_t *surface;
+  gint64 start = g_get_monotonic_time ();
+
+  bm_render_set_thread_single_core (TRUE);
+  surface = render_scene (job);
+  job->elapsed_us = g_get_monotonic_time () - start;
+  g_task_return_pointer (task, surface, (GDestroyNotify) cairo_surface_destroy);
 }
 
 static void
@@ -363,7 +371,9 @@ render_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   adopt_render (self, job, surface, FALSE);
-  self->last_render_us = SYNC_RENDER_LIMIT_US; /* stay threaded */
+  /* A quick scene (the first one pays for loading fonts) is drawn on the
+   * main thread again next time, with its gap overlay */
+  self->last_render_us = job->elapsed_us;
   /* The view or the map may have changed meanwhile */
   if (job->serial != self->map_serial || job->scale != self->scale ||
       job->ox != self->ox || job->oy != self->oy)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "bm-painter.h"
+#include "bm-render.h"
 
 typedef enum
 {
@@ -1106,6 +1107,16 @@ helper_run (gpointer data, gpointer user_data)
   g_mutex_unlock (&helper_lock);
 }
 
+/* Set on threads that must leave the other core alone (see
+ * bm_render_set_thread_single_core in bm-render.h) */
+static GPrivate single_core_key;
+
+void
+bm_render_set_thread_single_core (gboolean single)
+{
+  g_private_set (&single_core_key, GINT_TO_POINTER (single ? 1 : 0));
+}
+
 static GThreadPool *
 helper_pool (void)
 {
@@ -1174,7 +1185,8 @@ replay (BmPainter *p)
         list[fill[s]++] = k;
     }
 
-  if (p->recs->len > 400 && n_strips > 2 && helper_pool () != NULL)
+  if (p->recs->len > 400 && n_strips > 2 && helper_pool () != NULL &&
+      g_private_get (&single_core_key) == NULL)
     {
       ReplayJob jobs[2] = { { p, top, strip_rows, n_strips, start, list, 0, 2, FALSE },
                             { p, top, strip_rows, n_strips, start, list, 1, 2, FALSE } };

@@ -185,4 +185,10 @@ const BmTie   *bm_render_tie_at   (BmMap      *map,
                                    double      y,
                                    double      tolerance);
 
+/* Drawing on the calling thread uses a helper thread for large scenes.
+ * A background renderer (the editor's) calls this with TRUE on its worker
+ * thread so that drawing there stays on one core and leaves the other to
+ * the thread that shows frames. */
+void     bm_render_set_thread_single_core (gboolean single);
+
 G_END_DECLS
