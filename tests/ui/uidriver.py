@@ -3,6 +3,7 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import atexit
 import os
 import shutil
 import signal
@@ -14,9 +15,38 @@ import time
 SKIP = 77
 
 
+def own_display():
+    """Starts an X server of our own and points DISPLAY at it.  Xvfb picks a
+    free display number itself (-displayfd), so tests run at the same time
+    on one machine never share a screen (xvfb-run -a can race)."""
+    xvfb = shutil.which('Xvfb')
+    if xvfb is None:
+        return False
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen([xvfb, '-displayfd', str(write_end), '-screen', '0', '1920x1080x24',
+                               '-nolisten', 'tcp'],
+                              pass_fds=(write_end,), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    number = b''
+    while not number.endswith(b'\n'):
+        chunk = os.read(read_end, 16)
+        if not chunk:
+            break
+        number += chunk
+    os.close(read_end)
+    if not number.strip():
+        server.kill()
+        return False
+    os.environ['DISPLAY'] = ':' + number.decode().strip()
+    atexit.register(server.kill)
+    return True
+
+
 def skip_unless_ready():
-    """Exit 77 (skipped) when there is no display or a tool is missing."""
-    if not os.environ.get('DISPLAY'):
+    """Starts a private X server when Xvfb is there; exits 77 (skipped) when
+    there is no display at all or a tool is missing."""
+    if not own_display() and not os.environ.get('DISPLAY'):
         print('no display: skipped')
         sys.exit(SKIP)
     for tool in ('xdotool', 'import'):
@@ -25,8 +55,17 @@ def skip_unless_ready():
             sys.exit(SKIP)
 
 
+_session = None
+
+
 def fail(message):
     print(f'FAIL: {message}')
+    if _session is not None:
+        try:
+            with open(_session.path('app.log'), errors='replace') as f:
+                print('--- the application said:\n' + f.read()[-4000:])
+        except OSError:
+            pass
     keep = os.environ.get('BM_E2E_SHOTS')
     if keep:
         subprocess.run(['import', '-window', 'root', os.path.join(keep, 'failure.png')])
@@ -70,6 +109,8 @@ class Session:
             os.makedirs(self.env[key], exist_ok=True)
         self.exe = os.environ['BRIDGEMAP']
         self.proc = None
+        global _session
+        _session = self
 
     def path(self, *parts):
         return os.path.join(self.root, *parts)
