@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
@@ -154,6 +156,18 @@ candidates_text (BmMap       *map,
   return g_strdup_printf (_("Could bridge it: %s"), names->str);
 }
 
+static gboolean
+candidates_in_explanation (BmMap       *map,
+                           const BmGap *gap)
+{
+  const BmActor *first;
+
+  if (gap->candidates == NULL || gap->candidates[0] == NULL || gap->explanation == NULL)
+    return FALSE;
+  first = bm_map_lookup_actor (map, gap->candidates[0]);
+  return first != NULL && strstr (gap->explanation, first->name) != NULL;
+}
+
 static GtkWidget *
 new_label (GtkWidget  *box,
            const char *css_class,
@@ -210,7 +224,10 @@ update_row (BmGapPanel  *self,
     }
   set_label (g_object_get_data (G_OBJECT (row), "bm-title"), gap->title);
   set_label (g_object_get_data (G_OBJECT (row), "bm-explanation"), gap->explanation);
-  set_label (g_object_get_data (G_OBJECT (row), "bm-candidates"), candidates);
+  /* The explanation already says who could bridge the gap; a second line
+   * only when it does not name the first candidate */
+  set_label (g_object_get_data (G_OBJECT (row), "bm-candidates"),
+             candidates_in_explanation (self->map, gap) ? NULL : candidates);
 
   accessible = g_strdup_printf ("%s: %s", severity_name (gap->severity), gap->title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
