@@ -2242,10 +2242,12 @@ bm_map_load_file (GFile       *file,
     }
   if (g_file_info_get_size (info) > MAX_FILE_SIZE)
     {
+      g_autofree char *size = g_format_size (g_file_info_get_size (info));
+
+      /* Translators: the second %s is a size such as "300.0 MB" */
       g_set_error (error, BM_MAP_ERROR, BM_MAP_ERROR_READ,
-                   _("%s: the file is too large to be a Bridgemap map (%" G_GOFFSET_FORMAT
-                     " bytes)"),
-                   display_name, g_file_info_get_size (info));
+                   _("%s: the file is too large to be a Bridgemap map (%s)"),
+                   display_name, size);
       return NULL;
     }
 
