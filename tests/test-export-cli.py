@@ -276,6 +276,74 @@ def pdf_is_one_page_with_selectable_names(tmp):
     assert "Export sample" in text
 
 
+SCRIPTS = os.path.join(DATA, "scripts.bridgemap")
+NOTO_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto")
+NOTO_FILES = ("truetype/noto/NotoSans-Regular.ttf", "truetype/noto/NotoSansArabic-Regular.ttf",
+              "truetype/noto/NotoSansHebrew-Regular.ttf", "opentype/noto/NotoSansCJK-Regular.ttc")
+# What pdftotext adds around right-to-left lines
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                       "\u2066\u2067\u2068\u2069"))
+
+
+def noto_only_env(tmp):
+    """The environment for a system whose only fonts are Noto's (Debian 13
+    without DejaVu, the GNOME runtime): Noto's joined Arabic letter forms
+    have no character of their own, so only the text the program gives the
+    PDF can say what they are.  None when the Noto fonts are missing."""
+    for name in NOTO_FILES:
+        if not os.path.exists(os.path.join("/usr/share/fonts", name)):
+            return None
+    conf = os.path.join(tmp, "fonts.conf")
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0"?>\n'
+                '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n')
+        for folder in NOTO_DIRS:
+            f.write("  <dir>%s</dir>\n" % folder)
+        # the system's rules (which family "Sans" is), but none of its folders
+        f.write('  <include ignore_missing="yes">/etc/fonts/conf.d</include>\n')
+        f.write("  <cachedir>%s</cachedir>\n</fontconfig>\n" % os.path.join(tmp, "fc-cache"))
+    env = dict(ENV, FONTCONFIG_FILE=conf)
+    env.pop("FONTCONFIG_PATH", None)
+    return env
+
+
+def names_in(text):
+    """@text as a reader compares it: NFC, no bidi controls, one space"""
+    text = unicodedata.normalize("NFC", text).translate(BIDI_CONTROLS)
+    return " ".join(text.split())
+
+
+@test
+def pdf_names_are_text_with_noto_fonts_only(tmp):
+    if need("pdftotext", "pdffonts"):
+        return need("pdftotext", "pdffonts")
+    env = noto_only_env(tmp)
+    if env is None:
+        return "skip the Noto fonts (fonts-noto-core, fonts-noto-cjk) are not installed"
+    out = os.path.join(tmp, "scripts.pdf")
+    result = subprocess.run([BRIDGEMAP, "--export=" + out, SCRIPTS], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, (result.returncode, result.stderr)
+    fonts = subprocess.run(["pdffonts", out], capture_output=True, text=True).stdout
+    assert "Noto" in fonts and "DejaVu" not in fonts, fonts
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", out, "-"], env=env,
+                         capture_output=True, text=True).stdout
+    text = names_in(raw)
+    assert "\ufffd" not in text, text
+    names = [names_in(a["name"]) for a in read_map(SCRIPTS)["actors"]]
+    for name in names:
+        if name in text:
+            continue
+        # pdftotext (poppler 22.12 to 25.03 at least) reverses the two
+        # letters of the lam-alef ligature, one glyph for "\u0644\u0627",
+        # in right-to-left text; the rest of the name must be exact
+        assert "\u0644\u0627" in name and name.replace("\u0644\u0627", "\u0627\u0644") in text, \
+            (name, text)
+    # no presentation forms: the letters themselves
+    assert not any(0xfb50 <= ord(c) <= 0xfdff or 0xfe70 <= ord(c) <= 0xfeff for c in text), text
+    assert "Names in five scripts" in text
+
+
 # ---- data -----------------------------------------------------------------
 
 

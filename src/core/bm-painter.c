@@ -26,12 +26,28 @@ typedef enum
   MODE_STROKE,
 } Mode;
 
+/* A stretch of glyphs that shares one direction, with the text behind it:
+ * the glyphs are in visual order, the clusters and the text in logical
+ * order, so right-to-left pieces map their clusters from the last glyph
+ * back (CAIRO_TEXT_CLUSTER_FLAG_BACKWARD) */
+typedef struct
+{
+  guint    n_glyphs;
+  guint    n_bytes;
+  guint    n_clusters;
+  gboolean backward;
+} TextPiece;
+
 typedef struct
 {
   cairo_scaled_font_t *font;
   guint32              rgb;
   double               alpha;
   GArray              *glyphs;  /* cairo_glyph_t */
+  /* Only when the painter keeps the text (see keep_text) */
+  GString             *utf8;
+  GArray              *clusters; /* cairo_text_cluster_t */
+  GArray              *pieces;   /* TextPiece, in the order of the glyphs */
 } TextBucket;
 
 /* The source colour, copied out of the painter so that the compiler need
@@ -88,6 +104,7 @@ struct _BmPainter
   guint            src_alpha;           /* 0..255 */
 
   GPtrArray       *text;                /* TextBucket */
+  gboolean         keep_text;           /* the target stores text (PDF) */
 
   /* Raster shapes waiting to be drawn (see "display list") */
   GArray          *recs;                /* Rec */
@@ -103,6 +120,10 @@ text_bucket_free (gpointer data)
   TextBucket *b = data;
   cairo_scaled_font_destroy (b->font);
   g_array_unref (b->glyphs);
+  if (b->utf8 != NULL)
+    g_string_free (b->utf8, TRUE);
+  g_clear_pointer (&b->clusters, g_array_unref);
+  g_clear_pointer (&b->pieces, g_array_unref);
   g_free (b);
 }
 
@@ -206,6 +227,9 @@ bm_painter_new (cairo_t *cr, gboolean allow_raster)
   p->cr = cairo_reference (cr);
   p->raster = allow_raster && setup_raster (p);
   p->text = g_ptr_array_new_with_free_func (text_bucket_free);
+  /* Vector surfaces that can say which characters a glyph shows (PDF) get
+   * the text too, so that it can be copied and searched */
+  p->keep_text = !p->raster && cairo_surface_has_show_text_glyphs (cairo_get_target (cr));
   if (spare != NULL && spare->recs != NULL)
     {
       p->recs = g_steal_pointer (&spare->recs);
@@ -1461,6 +1485,11 @@ typedef struct
 {
   PangoFont *font;
   GArray    *glyphs;   /* cairo_glyph_t, relative to the layout's origin */
+  /* The text behind the glyphs, worked out only for painters that keep it
+   * (layout_text()) */
+  GString   *utf8;
+  GArray    *clusters; /* cairo_text_cluster_t */
+  GArray    *pieces;   /* TextPiece */
 } GlyphRun;
 
 static void
@@ -1469,7 +1498,17 @@ glyph_run_free (gpointer data)
   GlyphRun *r = data;
   g_object_unref (r->font);
   g_array_unref (r->glyphs);
+  if (r->utf8 != NULL)
+    g_string_free (r->utf8, TRUE);
+  g_clear_pointer (&r->clusters, g_array_unref);
+  g_clear_pointer (&r->pieces, g_array_unref);
   g_free (r);
+}
+
+static inline gboolean
+glyph_is_drawn (const PangoGlyphInfo *gi)
+{
+  return gi->glyph != PANGO_GLYPH_EMPTY && !(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG);
 }
 
 static GQuark
@@ -1523,7 +1562,7 @@ layout_runs (PangoLayout *layout)
         {
           const PangoGlyphInfo *gi = &run->glyphs->glyphs[i];
 
-          if (gi->glyph != PANGO_GLYPH_EMPTY && !(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+          if (glyph_is_drawn (gi))
             {
               cairo_glyph_t g;
               g.index = gi->glyph;
@@ -1542,11 +1581,142 @@ layout_runs (PangoLayout *layout)
   return runs;
 }
 
+/* Append to @gr the text and the clusters of one Pango run, whose drawn
+ * glyphs layout_runs() appended to @gr->glyphs */
+static void
+glyph_run_add_text (GlyphRun *gr, const char *text, const PangoLayoutRun *run)
+{
+  const PangoItem *item = run->item;
+  const PangoGlyphString *gs = run->glyphs;
+  int n = gs->num_glyphs;
+  gboolean backward = item->analysis.level % 2 == 1;
+  TextPiece piece = { 0, 0, 0, backward };
+  gboolean monotonic = TRUE;
+  int i;
+
+  for (i = 0; i < n; i++)
+    if (glyph_is_drawn (&gs->glyphs[i]))
+      piece.n_glyphs++;
+
+  /* Pango keeps the glyphs in visual order: right to left runs have their
+   * clusters from the end of the glyph string back */
+  for (i = 1; i < n && monotonic; i++)
+    {
+      int prev = gs->log_clusters[i - 1], cur = gs->log_clusters[i];
+      monotonic = backward ? cur <= prev : cur >= prev;
+    }
+  for (i = 0; i < n && monotonic; i++)
+    monotonic = gs->log_clusters[i] >= 0 && gs->log_clusters[i] < item->length;
+
+  if ((item->analysis.flags & PANGO_ANALYSIS_FLAG_IS_ELLIPSIS) || !monotonic || n == 0)
+    {
+      /* One cluster for the whole run: an ellipsis shows "…" whatever text
+       * it stands for */
+      const char *chars = text + item->offset;
+      int bytes = item->length;
+      cairo_text_cluster_t c;
+
+      if (item->analysis.flags & PANGO_ANALYSIS_FLAG_IS_ELLIPSIS)
+        {
+          chars = "\u2026";
+          bytes = (int) strlen (chars);
+        }
+      if (bytes == 0 && piece.n_glyphs == 0)
+        return;
+      c.num_bytes = bytes;
+      c.num_glyphs = (int) piece.n_glyphs;
+      g_string_append_len (gr->utf8, chars, bytes);
+      g_array_append_val (gr->clusters, c);
+      piece.n_bytes = (guint) bytes;
+      piece.n_clusters = 1;
+      g_array_append_val (gr->pieces, piece);
+      return;
+    }
+
+  /* The clusters in logical order: the glyphs sharing a log_clusters value
+   * form one, its text runs up to the next cluster's start */
+  i = backward ? n - 1 : 0;
+  while (i >= 0 && i < n)
+    {
+      int start = gs->log_clusters[i], end = item->length;
+      cairo_text_cluster_t c = { 0, 0 };
+
+      while (i >= 0 && i < n && gs->log_clusters[i] == start)
+        {
+          if (glyph_is_drawn (&gs->glyphs[i]))
+            c.num_glyphs++;
+          i += backward ? -1 : 1;
+        }
+      if (i >= 0 && i < n)
+        end = gs->log_clusters[i];
+      c.num_bytes = end - start;
+      g_string_append_len (gr->utf8, text + item->offset + start, c.num_bytes);
+      g_array_append_val (gr->clusters, c);
+      piece.n_bytes += (guint) c.num_bytes;
+      piece.n_clusters++;
+    }
+  /* Text before the first cluster (Pango never leaves any, but the
+   * clusters must cover all of it) */
+  if (gs->log_clusters[backward ? n - 1 : 0] > 0)
+    {
+      cairo_text_cluster_t *first = &g_array_index (gr->clusters, cairo_text_cluster_t,
+                                                    gr->clusters->len - piece.n_clusters);
+      int lead = gs->log_clusters[backward ? n - 1 : 0];
+
+      g_string_insert_len (gr->utf8, (gssize) (gr->utf8->len - piece.n_bytes),
+                           text + item->offset, lead);
+      first->num_bytes += lead;
+      piece.n_bytes += (guint) lead;
+    }
+  g_array_append_val (gr->pieces, piece);
+}
+
+/* The text behind @runs (from layout_runs (@layout)), computed once */
+static void
+layout_text (PangoLayout *layout, GPtrArray *runs)
+{
+  const char *text = pango_layout_get_text (layout);
+  PangoLayoutIter *iter;
+
+  if (runs->len == 0 || ((GlyphRun *) g_ptr_array_index (runs, 0))->utf8 != NULL)
+    return;
+  for (guint r = 0; r < runs->len; r++)
+    {
+      GlyphRun *gr = g_ptr_array_index (runs, r);
+      gr->utf8 = g_string_new (NULL);
+      gr->clusters = g_array_new (FALSE, FALSE, sizeof (cairo_text_cluster_t));
+      gr->pieces = g_array_new (FALSE, FALSE, sizeof (TextPiece));
+    }
+
+  iter = pango_layout_get_iter (layout);
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+
+      if (run == NULL)
+        continue;
+      for (guint r = 0; r < runs->len; r++)
+        {
+          GlyphRun *gr = g_ptr_array_index (runs, r);
+          if (gr->font == run->item->analysis.font)
+            {
+              glyph_run_add_text (gr, text, run);
+              break;
+            }
+        }
+    }
+  while (pango_layout_iter_next_run (iter));
+  pango_layout_iter_free (iter);
+}
+
 void
 bm_painter_text (BmPainter *p, PangoLayout *layout, double x, double y, guint32 rgb,
                  double alpha)
 {
   GPtrArray *runs = layout_runs (layout);
+
+  if (p->keep_text)
+    layout_text (layout, runs);
 
   for (guint r = 0; r < runs->len; r++)
     {
@@ -1570,7 +1740,19 @@ bm_painter_text (BmPainter *p, PangoLayout *layout, double x, double y, guint32 
           bucket->rgb = rgb;
           bucket->alpha = alpha;
           bucket->glyphs = g_array_new (FALSE, FALSE, sizeof (cairo_glyph_t));
+          if (p->keep_text)
+            {
+              bucket->utf8 = g_string_new (NULL);
+              bucket->clusters = g_array_new (FALSE, FALSE, sizeof (cairo_text_cluster_t));
+              bucket->pieces = g_array_new (FALSE, FALSE, sizeof (TextPiece));
+            }
           g_ptr_array_add (p->text, bucket);
+        }
+      if (p->keep_text)
+        {
+          g_string_append_len (bucket->utf8, gr->utf8->str, (gssize) gr->utf8->len);
+          g_array_append_vals (bucket->clusters, gr->clusters->data, gr->clusters->len);
+          g_array_append_vals (bucket->pieces, gr->pieces->data, gr->pieces->len);
         }
       start = bucket->glyphs->len;
       g_array_append_vals (bucket->glyphs, gr->glyphs->data, gr->glyphs->len);
@@ -1580,6 +1762,46 @@ bm_painter_text (BmPainter *p, PangoLayout *layout, double x, double y, guint32 
           g->x += x;
           g->y += y;
         }
+    }
+}
+
+/* Draw @bucket's glyphs with their text: one call per stretch of pieces of
+ * one direction (the cluster flag holds for a whole call) */
+static void
+show_text_pieces (cairo_t *cr, const TextBucket *bucket)
+{
+  const cairo_glyph_t *glyphs = (const cairo_glyph_t *) bucket->glyphs->data;
+  const cairo_text_cluster_t *clusters = (const cairo_text_cluster_t *) bucket->clusters->data;
+  const char *utf8 = bucket->utf8->str;
+  guint g = 0, c = 0, t = 0;
+
+  for (guint i = 0; i < bucket->pieces->len;)
+    {
+      const TextPiece *first = &g_array_index (bucket->pieces, TextPiece, i);
+      guint n_glyphs = 0, n_bytes = 0, n_clusters = 0;
+
+      /* Left to right pieces follow each other in all three arrays and
+       * can be joined; a backward piece would need its neighbour's text
+       * before its own */
+      do
+        {
+          const TextPiece *piece = &g_array_index (bucket->pieces, TextPiece, i);
+          n_glyphs += piece->n_glyphs;
+          n_bytes += piece->n_bytes;
+          n_clusters += piece->n_clusters;
+          i++;
+        }
+      while (!first->backward && i < bucket->pieces->len
+             && !g_array_index (bucket->pieces, TextPiece, i).backward);
+
+      if (g + n_glyphs > bucket->glyphs->len)
+        break;
+      cairo_show_text_glyphs (cr, utf8 + t, (int) n_bytes, glyphs + g, (int) n_glyphs,
+                              clusters + c, (int) n_clusters,
+                              first->backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD : 0);
+      g += n_glyphs;
+      c += n_clusters;
+      t += n_bytes;
     }
 }
 
@@ -1599,7 +1821,10 @@ bm_painter_flush_text (BmPainter *p)
       cairo_set_source_rgba (cr, ((bucket->rgb >> 16) & 0xff) / 255.0,
                              ((bucket->rgb >> 8) & 0xff) / 255.0, (bucket->rgb & 0xff) / 255.0,
                              bucket->alpha);
-      cairo_show_glyphs (cr, (cairo_glyph_t *) bucket->glyphs->data, bucket->glyphs->len);
+      if (bucket->pieces != NULL && bucket->pieces->len > 0)
+        show_text_pieces (cr, bucket);
+      else
+        cairo_show_glyphs (cr, (cairo_glyph_t *) bucket->glyphs->data, bucket->glyphs->len);
     }
   cairo_restore (cr);
   g_ptr_array_set_size (p->text, 0);
