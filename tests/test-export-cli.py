@@ -344,6 +344,42 @@ def pdf_names_are_text_with_noto_fonts_only(tmp):
     assert "Names in five scripts" in text
 
 
+@test
+def svg_names_are_invisible_text_over_the_outlines(tmp):
+    if need("rsvg-convert"):
+        return need("rsvg-convert")
+    env = noto_only_env(tmp)
+    if env is None:
+        return "skip the Noto fonts (fonts-noto-core, fonts-noto-cjk) are not installed"
+    out = os.path.join(tmp, "scripts.svg")
+    result = subprocess.run([BRIDGEMAP, "--export=" + out, SCRIPTS], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, (result.returncode, result.stderr)
+    svg = "{http://www.w3.org/2000/svg}"
+    tree = ET.parse(out)
+    lines = ["".join(t.itertext()) for t in tree.getroot().iter(svg + "text")]
+    # a long name may take two lines, each its own element
+    text = names_in(" ".join(lines))
+    for a in read_map(SCRIPTS)["actors"]:
+        assert names_in(a["name"]) in text, (a["name"], lines)
+    assert "Names in five scripts" in text
+    # the text draws nothing: the picture is the same without it
+    parent = {child: node for node in tree.iter() for child in node}
+    for element in list(tree.getroot().iter(svg + "text")):
+        parent[element].remove(element)
+    bare = os.path.join(tmp, "bare.svg")
+    tree.write(bare, encoding="utf-8", xml_declaration=True)
+    images = []
+    for name, source in (("with.png", out), ("without.png", bare)):
+        png = os.path.join(tmp, name)
+        conv = subprocess.run(["rsvg-convert", "-o", png, source], env=env,
+                              capture_output=True, text=True)
+        assert conv.returncode == 0, conv.stderr
+        with open(png, "rb") as f:
+            images.append(f.read())
+    assert images[0] == images[1], "the SVG's text changes its picture"
+
+
 # ---- data -----------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@
 #include "bm-analysis.h"
 #include "bm-export.h"
 #include "bm-map-io.h"
+#include "bm-painter.h"
 #include "bm-render.h"
 
 /* cairo image surfaces hold at most this many pixels on a side */
@@ -1007,6 +1008,8 @@ render_vector (BmMap            *map,
     ok = check_surface (surface, display_name, error);
   else
     set_export_error (error, display_name, _("the drawing could not be completed"));
+  if (ok && format == BM_EXPORT_SVG)
+    bm_painter_write_svg_text (surface, out);
   cairo_surface_destroy (surface);
   diagram_clear (&d);
   return ok;

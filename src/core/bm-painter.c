@@ -105,6 +105,7 @@ struct _BmPainter
 
   GPtrArray       *text;                /* TextBucket */
   gboolean         keep_text;           /* the target stores text (PDF) */
+  GPtrArray       *svg_lines;           /* SvgLine, owned by the SVG target */
 
   /* Raster shapes waiting to be drawn (see "display list") */
   GArray          *recs;                /* Rec */
@@ -215,6 +216,45 @@ spare_free (gpointer data)
 
 static GPrivate spare_key = G_PRIVATE_INIT (spare_free);
 
+/* cairo's SVG surface writes glyphs as outlines, so the lines of text drawn
+ * on one are kept on it (in its units) for bm_painter_write_svg_text() */
+typedef struct
+{
+  char    *text;           /* logical order */
+  double   x, baseline;    /* the line's start: left edge, or right edge if rtl */
+  double   width, size;
+  gboolean rtl;
+} SvgLine;
+
+static const cairo_user_data_key_t svg_lines_key;
+
+static void
+svg_line_free (gpointer data)
+{
+  SvgLine *line = data;
+  g_free (line->text);
+  g_free (line);
+}
+
+static GPtrArray *
+svg_lines_of (cairo_surface_t *surface)
+{
+  GPtrArray *lines = cairo_surface_get_user_data (surface, &svg_lines_key);
+
+  if (lines == NULL)
+    {
+      lines = g_ptr_array_new_with_free_func (svg_line_free);
+      if (cairo_surface_set_user_data (surface, &svg_lines_key, lines,
+                                       (cairo_destroy_func_t) g_ptr_array_unref)
+          != CAIRO_STATUS_SUCCESS)
+        {
+          g_ptr_array_unref (lines);
+          return NULL;
+        }
+    }
+  return lines;
+}
+
 /* Kept arrays larger than this are let go after use */
 #define SPARE_MAX_BYTES (64 * 1024 * 1024)
 
@@ -230,6 +270,8 @@ bm_painter_new (cairo_t *cr, gboolean allow_raster)
   /* Vector surfaces that can say which characters a glyph shows (PDF) get
    * the text too, so that it can be copied and searched */
   p->keep_text = !p->raster && cairo_surface_has_show_text_glyphs (cairo_get_target (cr));
+  if (!p->raster && cairo_surface_get_type (cairo_get_target (cr)) == CAIRO_SURFACE_TYPE_SVG)
+    p->svg_lines = svg_lines_of (cairo_get_target (cr));
   if (spare != NULL && spare->recs != NULL)
     {
       p->recs = g_steal_pointer (&spare->recs);
@@ -1709,6 +1751,120 @@ layout_text (PangoLayout *layout, GPtrArray *runs)
   pango_layout_iter_free (iter);
 }
 
+static int
+compare_items_by_offset (gconstpointer a, gconstpointer b)
+{
+  const PangoItem *ia = *(PangoItem * const *) a, *ib = *(PangoItem * const *) b;
+  return (ia->offset > ib->offset) - (ia->offset < ib->offset);
+}
+
+/* Keep each line of @layout, drawn with its origin at (@x, @y), for the
+ * SVG target: the text it shows (an ellipsis as "…") in logical order */
+static void
+svg_keep_lines (BmPainter *p, PangoLayout *layout, double x, double y)
+{
+  const char *text = pango_layout_get_text (layout);
+  const PangoFontDescription *desc = pango_layout_get_font_description (layout);
+  double size = desc != NULL ? (double) pango_font_description_get_size (desc) / PANGO_SCALE : 10;
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+
+  do
+    {
+      PangoLayoutLine *line = pango_layout_iter_get_line_readonly (iter);
+      PangoRectangle logical;
+      GString *chars;
+      SvgLine *out;
+      double x0, x1, base, dx, dy;
+
+      g_ptr_array_set_size (items, 0);
+      for (GSList *l = line->runs; l != NULL; l = l->next)
+        g_ptr_array_add (items, ((PangoLayoutRun *) l->data)->item);
+      if (items->len == 0)
+        continue;
+      g_ptr_array_sort (items, compare_items_by_offset);
+      chars = g_string_new (NULL);
+      for (guint i = 0; i < items->len; i++)
+        {
+          const PangoItem *item = g_ptr_array_index (items, i);
+          if (item->analysis.flags & PANGO_ANALYSIS_FLAG_IS_ELLIPSIS)
+            g_string_append (chars, "\u2026");
+          else
+            g_string_append_len (chars, text + item->offset, item->length);
+        }
+      /* XML 1.0 has no place for the other control characters */
+      for (gsize i = 0; i < chars->len; i++)
+        if ((guchar) chars->str[i] < 0x20)
+          chars->str[i] = ' ';
+
+      pango_layout_iter_get_line_extents (iter, NULL, &logical);
+      x0 = x + (double) logical.x / PANGO_SCALE;
+      x1 = x0 + (double) logical.width / PANGO_SCALE;
+      base = y + (double) pango_layout_iter_get_baseline (iter) / PANGO_SCALE;
+      out = g_new0 (SvgLine, 1);
+      out->text = g_string_free (chars, FALSE);
+      out->rtl = line->resolved_dir == PANGO_DIRECTION_RTL;
+      out->x = out->rtl ? x1 : x0;
+      out->baseline = base;
+      cairo_user_to_device (p->cr, &out->x, &out->baseline);
+      dx = x1 - x0, dy = 0;
+      cairo_user_to_device_distance (p->cr, &dx, &dy);
+      out->width = hypot (dx, dy);
+      dx = 0, dy = size;
+      cairo_user_to_device_distance (p->cr, &dx, &dy);
+      out->size = hypot (dx, dy);
+      g_ptr_array_add (p->svg_lines, out);
+    }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
+}
+
+void
+bm_painter_write_svg_text (cairo_surface_t *surface, GByteArray *svg)
+{
+  GPtrArray *lines = cairo_surface_get_user_data (surface, &svg_lines_key);
+  static const char end_tag[] = "</svg>";
+  g_autoptr(GString) group = NULL;
+  gsize at;
+
+  if (lines == NULL || lines->len == 0 || svg->len < strlen (end_tag))
+    return;
+  /* Before the document's end tag */
+  at = svg->len - strlen (end_tag);
+  while (at > 0 && memcmp (svg->data + at, end_tag, strlen (end_tag)) != 0)
+    at--;
+  if (memcmp (svg->data + at, end_tag, strlen (end_tag)) != 0)
+    return;
+
+  /* Transparent text over the outlines, stretched to their width, for
+   * finding, selecting and copying; it changes no pixel */
+  group = g_string_new ("<g font-family=\"sans-serif\" fill=\"#000\" fill-opacity=\"0\">\n");
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const SvgLine *line = g_ptr_array_index (lines, i);
+      g_autofree char *escaped = g_markup_escape_text (line->text, -1);
+      char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
+      char w[G_ASCII_DTOSTR_BUF_SIZE], size[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (!(line->width > 0) || !(line->size > 0))
+        continue;
+      g_string_append_printf (group,
+                              "<text x=\"%s\" y=\"%s\" font-size=\"%s\" textLength=\"%s\" "
+                              "lengthAdjust=\"spacingAndGlyphs\"%s>%s</text>\n",
+                              g_ascii_formatd (x, sizeof x, "%.2f", line->x),
+                              g_ascii_formatd (y, sizeof y, "%.2f", line->baseline),
+                              g_ascii_formatd (size, sizeof size, "%.2f", line->size),
+                              g_ascii_formatd (w, sizeof w, "%.2f", line->width),
+                              line->rtl ? " direction=\"rtl\" unicode-bidi=\"embed\"" : "",
+                              escaped);
+    }
+  g_string_append (group, "</g>\n");
+
+  g_byte_array_set_size (svg, svg->len + group->len);
+  memmove (svg->data + at + group->len, svg->data + at, svg->len - group->len - at);
+  memcpy (svg->data + at, group->str, group->len);
+}
+
 void
 bm_painter_text (BmPainter *p, PangoLayout *layout, double x, double y, guint32 rgb,
                  double alpha)
@@ -1717,6 +1873,8 @@ bm_painter_text (BmPainter *p, PangoLayout *layout, double x, double y, guint32 
 
   if (p->keep_text)
     layout_text (layout, runs);
+  if (p->svg_lines != NULL)
+    svg_keep_lines (p, layout, x, y);
 
   for (guint r = 0; r < runs->len; r++)
     {

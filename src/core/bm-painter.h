@@ -59,4 +59,10 @@ void       bm_painter_text         (BmPainter *p, PangoLayout *layout, double x,
                                     guint32 rgb, double alpha);
 void       bm_painter_flush_text   (BmPainter *p);
 
+/* cairo writes the text of an SVG surface as outlines: after the surface
+ * is finished, this puts the lines of text painters drew on it into @svg
+ * (its output) as transparent <text> elements, so names can be found and
+ * copied */
+void       bm_painter_write_svg_text (cairo_surface_t *surface, GByteArray *svg);
+
 G_END_DECLS
