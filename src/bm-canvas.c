@@ -1043,6 +1043,14 @@ bm_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         }
       cairo_translate (cr, tx, ty);
       cairo_scale (cr, k, k);
+      /* Only where the cache has pixels: a source that covers the whole
+       * area painted keeps pixman on its fast copy, where an area outside
+       * the image would send every pixel through the general path (about
+       * 25 times slower at 1920 × 1080) */
+      cairo_rectangle (cr, 0, 0,
+                       cairo_image_surface_get_width (self->cache) / (double) self->cache_device_scale,
+                       cairo_image_surface_get_height (self->cache) / (double) self->cache_device_scale);
+      cairo_clip (cr);
       cairo_set_source_surface (cr, self->cache, 0, 0);
       cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
       cairo_paint (cr);
