@@ -624,11 +624,13 @@ test_png_size (void)
   remove_tree (dir);
 }
 
-/* The PNG is drawn and compressed in strips of rows, in parallel: it must
- * show what one drawing of the whole map on one surface shows, without a
- * seam (rounding may move an antialiased edge pixel by a shade, no more) */
+/* The PNG is drawn in bands of rows (as tall as memory allows) and
+ * compressed in strips, in parallel: it must show what one drawing of the
+ * whole map on one surface shows, without a seam (rounding may move an
+ * antialiased edge pixel by a shade, no more), whether it took one band
+ * or several */
 static void
-test_png_same_as_one_drawing (void)
+check_png_same_as_one_drawing (const char *band_bytes)
 {
   g_autoptr(BmMap) map = bm_generate_map (80, 240, 7);
   g_autofree char *dir = make_temp_dir ();
@@ -646,13 +648,19 @@ test_png_same_as_one_drawing (void)
 
   bm_export_options_init (&options);
   options.scale = scale;
+  if (band_bytes != NULL)
+    g_setenv ("BRIDGEMAP_PNG_BAND_BYTES", band_bytes, TRUE);
   export_ok (map, path, &options);
+  g_unsetenv ("BRIDGEMAP_PNG_BAND_BYTES");
   image = cairo_image_surface_create_from_png (path);
   g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
   width = cairo_image_surface_get_width (image);
   height = cairo_image_surface_get_height (image);
   /* Tall enough for several strips */
   g_assert_cmpint (height, >, 4 * 32);
+  /* and, with the smaller bands, for several of those */
+  if (band_bytes != NULL)
+    g_assert_cmpint (height, >, 3 * ((int) g_ascii_strtoull (band_bytes, NULL, 10) / (4 * width)));
 
   bm_render_options_init (&render);
   render.positions = positions;
@@ -695,6 +703,19 @@ test_png_same_as_one_drawing (void)
   cairo_surface_destroy (image);
   cairo_surface_destroy (reference);
   remove_tree (dir);
+}
+
+static void
+test_png_same_as_one_drawing (void)
+{
+  check_png_same_as_one_drawing (NULL);
+}
+
+static void
+test_png_bands_same_as_one_drawing (void)
+{
+  /* Bands of about 40 rows */
+  check_png_same_as_one_drawing ("300000");
 }
 
 static void
@@ -862,6 +883,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/export/png/size", test_png_size);
   g_test_add_func ("/export/png/downscale", test_png_downscale);
   g_test_add_func ("/export/png/same-as-one-drawing", test_png_same_as_one_drawing);
+  g_test_add_func ("/export/png/bands-same-as-one-drawing", test_png_bands_same_as_one_drawing);
   g_test_add_func ("/export/svg", test_svg);
   g_test_add_func ("/export/pdf", test_pdf);
   g_test_add_func ("/export/missing-folder", test_missing_folder);

@@ -613,46 +613,55 @@ check_surface (cairo_surface_t  *surface,
 /* ---- PNG ------------------------------------------------------------------
  *
  * cairo's own PNG writer lets libpng try every row filter at zlib's default
- * level, which costs more than drawing the map.  This writer instead cuts
- * the image into strips of rows.  Each strip is drawn into its own small
- * surface (no clip, so the renderer makes exactly the same choices as for
- * one big surface and the strips join without a seam), filtered and
- * deflated on its own, so strips run on every core and memory stays
- * bounded.  The deflate streams are ended with a sync flush and simply
- * follow one another, as one zlib stream whose checksum is combined from
- * the strips' checksums.  The result is an ordinary 8-bit RGB PNG.
+ * level, which costs more than drawing the map.  This writer instead draws
+ * the image in bands of rows, as few as memory allows (usually one: each
+ * band costs a whole pass over the map, laying out its labels and notes
+ * again), each into the same surface (no clip, so the renderer makes
+ * exactly the same choices as for one big surface and the bands join
+ * without a seam).  The renderer spreads its drawing over the cores by
+ * itself; a drawn band is then cut into strips of rows that are deflated
+ * on every core at once.  The deflate streams are ended with a sync flush
+ * and simply follow one another, as one zlib stream whose checksum is
+ * combined from the strips' checksums.  The result is an ordinary 8-bit
+ * RGB PNG.
+ *
+ * Rows are not filtered (filter type "None"): on a diagram, flat areas
+ * crossed by antialiased lines and text, deflate finds the repeats of the
+ * raw pixels better than those of any filter's differences, so the file is
+ * both smaller and quicker to make.
  */
 
-/* A strip surface holds at most this many bytes */
-#define STRIP_BYTES     (16 * 1024 * 1024)
+/* A band surface holds at most this many bytes (tests may set fewer in
+ * the environment, to see bands join without a seam) */
+#define BAND_BYTES      (160 * 1024 * 1024)
 #define STRIP_ROWS      64
-#define MIN_STRIP_ROWS  16
+#define MIN_STRIP_ROWS  8
 #define MAX_WORKERS     8
-/* Fast, and on diagrams (large flat areas, thin lines) barely larger than
- * the default level */
-#define PNG_ZLIB_LEVEL  2
+/* The fastest level: on diagrams barely larger than the default one */
+#define PNG_ZLIB_LEVEL  1
 
 typedef struct
 {
   GByteArray     *data;     /* raw deflate, ends with a sync flush (or finished) */
-  guint32         adler;    /* of the filtered rows */
-  gsize           length;   /* bytes of filtered rows */
-  cairo_status_t  status;
+  guint32         adler;    /* of the scanlines */
+  gsize           length;   /* bytes of scanlines */
   gboolean        deflate_failed;
 } PngStrip;
 
 typedef struct
 {
-  BmMap           *map;
-  Diagram         *diagram;
-  BmRenderOptions  render;     /* shared, read-only */
-  double           scale;
   int              width;
   int              height;
   int              strip_rows;
   int              n_strips;
-  gint             next_strip; /* atomic */
   PngStrip        *strips;
+  /* The band being encoded */
+  const guint8    *band_data;
+  int              band_stride;
+  int              band_y0;
+  int              band_first;  /* its first strip */
+  int              band_end;    /* one past its last strip */
+  gint             next_strip;  /* atomic */
 } PngJob;
 
 static void
@@ -698,31 +707,34 @@ append_chunk (GByteArray   *out,
   g_byte_array_append (out, word, 4);
 }
 
+/* Deflates what @z holds into @out, which grows as needed */
 static gboolean
 deflate_into (z_stream   *z,
               GByteArray *out,
               int         flush)
 {
-  guint8 buf[64 * 1024];
   int ret;
 
   do
     {
-      z->next_out = buf;
-      z->avail_out = sizeof buf;
+      gsize used = out->len;
+
+      if (out->len + 64 * 1024 > G_MAXUINT)
+        return FALSE;
+      g_byte_array_set_size (out, used + MAX (64 * 1024, z->avail_in / 4));
+      z->next_out = out->data + used;
+      z->avail_out = out->len - used;
       ret = deflate (z, flush);
+      g_byte_array_set_size (out, out->len - z->avail_out);
       if (ret == Z_STREAM_ERROR)
         return FALSE;
-      g_byte_array_append (out, buf, sizeof buf - z->avail_out);
     }
   while (z->avail_out == 0 || (flush == Z_FINISH && ret != Z_STREAM_END));
   return TRUE;
 }
 
-/* Filters @rows rows of the xRGB surface @data into PNG scanlines and
- * deflates them into @strip.  The first row uses the "Sub" filter, which
- * needs nothing from the row above (it belongs to another strip); the
- * others "Up", which suits horizontal bands and long lines. */
+/* Turns @rows rows of the xRGB surface @data into PNG scanlines (filter
+ * byte 0, then RGB) and deflates them into @strip */
 static void
 encode_strip (PngStrip     *strip,
               const guint8 *data,
@@ -732,56 +744,44 @@ encode_strip (PngStrip     *strip,
               gboolean      last)
 {
   gsize line = 1 + (gsize) width * 3;
-  g_autofree guint8 *cur = g_malloc (line);
-  g_autofree guint8 *prev = g_malloc (line);
-  g_autofree guint8 *filtered = g_malloc (line);
+  /* A few rows at a time: fewer calls into zlib */
+  int batch = (int) CLAMP (64 * 1024 / line, 1, (gsize) rows);
+  g_autofree guint8 *lines = g_malloc (line * batch);
   z_stream z = { 0, };
   guint32 adler = adler32 (0, NULL, 0);
 
-  strip->data = g_byte_array_sized_new (line * rows / 8 + 1024);
+  strip->data = g_byte_array_sized_new (line * rows / 6 + 1024);
   if (deflateInit2 (&z, PNG_ZLIB_LEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     {
       strip->deflate_failed = TRUE;
       return;
     }
 
-  for (int y = 0; y < rows; y++)
+  for (int y = 0; y < rows; y += batch)
     {
-      const guint32 *px = (const guint32 *) (data + (gsize) y * stride);
-      guint8 *rgb = cur + 1;
+      int n = MIN (batch, rows - y);
 
-      for (int x = 0; x < width; x++)
+      for (int k = 0; k < n; k++)
         {
-          guint32 v = px[x];
-          rgb[3 * x] = v >> 16;
-          rgb[3 * x + 1] = v >> 8;
-          rgb[3 * x + 2] = v;
+          const guint32 *px = (const guint32 *) (data + (gsize) (y + k) * stride);
+          guint8 *out = lines + k * line;
+
+          *out++ = 0;   /* None */
+          for (int x = 0; x < width; x++)
+            {
+              guint32 v = px[x];
+              out[0] = v >> 16;
+              out[1] = v >> 8;
+              out[2] = v;
+              out += 3;
+            }
         }
 
-      if (y == 0)
-        {
-          filtered[0] = 1;   /* Sub */
-          for (gsize i = 1; i < line; i++)
-            filtered[i] = cur[i] - (i > 3 ? cur[i - 3] : 0);
-        }
-      else
-        {
-          filtered[0] = 2;   /* Up */
-          for (gsize i = 1; i < line; i++)
-            filtered[i] = cur[i] - prev[i];
-        }
-
-      adler = adler32 (adler, filtered, line);
-      z.next_in = filtered;
-      z.avail_in = line;
+      adler = adler32 (adler, lines, line * n);
+      z.next_in = lines;
+      z.avail_in = line * n;
       if (!deflate_into (&z, strip->data, Z_NO_FLUSH))
         strip->deflate_failed = TRUE;
-
-      {
-        guint8 *t = prev;
-        prev = cur;
-        cur = t;
-      }
     }
 
   if (!deflate_into (&z, strip->data, last ? Z_FINISH : Z_SYNC_FLUSH))
@@ -791,47 +791,25 @@ encode_strip (PngStrip     *strip,
   strip->length = line * rows;
 }
 
+/* Encodes strips of the current band until none is left */
 static gpointer
-png_worker (gpointer user_data)
+png_encode_worker (gpointer user_data)
 {
   PngJob *job = user_data;
-  cairo_surface_t *surface = NULL;
-  cairo_status_t status;
-
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, job->width, job->strip_rows);
-  status = cairo_surface_status (surface);
 
   for (;;)
     {
       int k = g_atomic_int_add (&job->next_strip, 1);
-      PngStrip *strip;
       int y0, rows;
-      cairo_t *cr;
 
-      if (k >= job->n_strips)
+      if (k >= job->band_end)
         break;
-      strip = &job->strips[k];
-      if (status != CAIRO_STATUS_SUCCESS)
-        {
-          strip->status = status;
-          continue;
-        }
-
       y0 = k * job->strip_rows;
       rows = MIN (job->strip_rows, job->height - y0);
-      cr = cairo_create (surface);
-      cairo_translate (cr, 0, -y0);
-      diagram_draw (job->diagram, job->map, &job->render, cr, job->scale);
-      strip->status = cairo_status (cr);
-      cairo_destroy (cr);
-      cairo_surface_flush (surface);
-      if (strip->status == CAIRO_STATUS_SUCCESS)
-        encode_strip (strip, cairo_image_surface_get_data (surface),
-                      cairo_image_surface_get_stride (surface),
-                      job->width, rows, k == job->n_strips - 1);
+      encode_strip (&job->strips[k],
+                    job->band_data + (gsize) (y0 - job->band_y0) * job->band_stride,
+                    job->band_stride, job->width, rows, k == job->n_strips - 1);
     }
-
-  cairo_surface_destroy (surface);
   return NULL;
 }
 
@@ -840,11 +818,18 @@ png_assemble (PngJob     *job,
               GByteArray *out)
 {
   static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  /* zlib header: deflate, 32 KiB window, "fast" level; (0x78 << 8 | 0x5e) % 31 == 0 */
-  static const guint8 zlib_header[2] = { 0x78, 0x5e };
+  /* zlib header: deflate, 32 KiB window, "fastest" level; (0x78 << 8 | 0x01) % 31 == 0 */
+  static const guint8 zlib_header[2] = { 0x78, 0x01 };
   guint8 ihdr[13];
   guint8 trailer[4];
   uLong adler = adler32 (0, NULL, 0);
+  gsize total = 0;
+
+  for (int k = 0; k < job->n_strips; k++)
+    total += job->strips[k].data->len + 12;
+  g_byte_array_set_size (out, 0);
+  g_byte_array_set_size (out, MIN (total + 64, G_MAXUINT));
+  g_byte_array_set_size (out, 0);
 
   g_byte_array_append (out, signature, sizeof signature);
   put_be32 (ihdr, job->width);
@@ -883,6 +868,17 @@ png_assemble (PngJob     *job,
   append_chunk (out, "IEND", NULL, NULL, 0);
 }
 
+static gsize
+band_bytes (void)
+{
+  const char *value = g_getenv ("BRIDGEMAP_PNG_BAND_BYTES");
+  guint64 bytes;
+
+  if (value != NULL && g_ascii_string_to_unsigned (value, 10, 1, BAND_BYTES, &bytes, NULL))
+    return bytes;
+  return BAND_BYTES;
+}
+
 static gboolean
 render_png (BmMap            *map,
             BmExportOptions  *options,
@@ -892,65 +888,86 @@ render_png (BmMap            *map,
 {
   Diagram d;
   PngJob job = { 0, };
-  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  BmRenderOptions render;
+  cairo_surface_t *surface;
+  cairo_status_t status = CAIRO_STATUS_SUCCESS;
+  double scale;
+  int band_rows;
   guint n_workers;
   gboolean ok = TRUE;
 
   diagram_init (&d, map, options);
-  job.map = map;
-  job.diagram = &d;
-  job.scale = fitting_scale (d.extents.width, d.extents.height, options->scale);
-  options->used_scale = job.scale;
-  job.width = pixels_for (d.extents.width, job.scale);
-  job.height = pixels_for (d.extents.height, job.scale);
-  job.render = d.render;
-  job.render.pixels_per_unit = job.scale;
-  job.render.clip = NULL;
+  scale = fitting_scale (d.extents.width, d.extents.height, options->scale);
+  options->used_scale = scale;
+  job.width = pixels_for (d.extents.width, scale);
+  job.height = pixels_for (d.extents.height, scale);
+  render = d.render;
+  render.pixels_per_unit = scale;
+  render.clip = NULL;
 
-  /* Strips: small enough to bound memory and to draw fast (the renderer
-   * draws a short surface in less time per row than a tall one), and
-   * enough of them to keep every core busy until the end */
+  /* Bands: as tall as memory allows, in whole strips.  Strips: enough of
+   * them in a band to keep every core busy until the end. */
   n_workers = CLAMP (g_get_num_processors (), 1, MAX_WORKERS);
-  job.strip_rows = MIN (STRIP_BYTES / (4 * job.width), STRIP_ROWS);
-  job.strip_rows = MIN (job.strip_rows,
-                        (job.height + 4 * (int) n_workers - 1) / (4 * (int) n_workers));
-  job.strip_rows = CLAMP (job.strip_rows, MIN (MIN_STRIP_ROWS, job.height), job.height);
+  band_rows = (int) CLAMP (band_bytes () / (4 * (gsize) job.width), 1, (gsize) job.height);
+  job.strip_rows = MIN (STRIP_ROWS, (band_rows + 4 * (int) n_workers - 1) / (4 * (int) n_workers));
+  job.strip_rows = CLAMP (job.strip_rows, MIN (MIN_STRIP_ROWS, band_rows), band_rows);
+  if (band_rows < job.height)
+    band_rows -= band_rows % job.strip_rows;
   job.n_strips = (job.height + job.strip_rows - 1) / job.strip_rows;
   job.strips = g_new0 (PngStrip, job.n_strips);
-  n_workers = MIN (n_workers, (guint) job.n_strips);
 
-  for (guint i = 1; i < n_workers; i++)
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, job.width, band_rows);
+  status = cairo_surface_status (surface);
+
+  for (int y0 = 0; y0 < job.height && status == CAIRO_STATUS_SUCCESS; y0 += band_rows)
     {
-      GThread *thread = g_thread_try_new ("bm-export-png", png_worker, &job, NULL);
-      if (thread != NULL)
-        g_ptr_array_add (threads, thread);
-    }
-  png_worker (&job);
-  for (guint i = 0; i < threads->len; i++)
-    g_thread_join (g_ptr_array_index (threads, i));
+      g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+      cairo_t *cr = cairo_create (surface);
 
+      cairo_translate (cr, 0, -y0);
+      diagram_draw (&d, map, &render, cr, scale);
+      status = cairo_status (cr);
+      cairo_destroy (cr);
+      if (status != CAIRO_STATUS_SUCCESS)
+        break;
+      cairo_surface_flush (surface);
+
+      job.band_data = cairo_image_surface_get_data (surface);
+      job.band_stride = cairo_image_surface_get_stride (surface);
+      job.band_y0 = y0;
+      job.band_first = y0 / job.strip_rows;
+      job.band_end = (MIN (y0 + band_rows, job.height) + job.strip_rows - 1) / job.strip_rows;
+      job.next_strip = job.band_first;
+      for (guint i = 1; i < MIN (n_workers, (guint) (job.band_end - job.band_first)); i++)
+        {
+          GThread *thread = g_thread_try_new ("bm-export-png", png_encode_worker, &job, NULL);
+          if (thread != NULL)
+            g_ptr_array_add (threads, thread);
+        }
+      png_encode_worker (&job);
+      for (guint i = 0; i < threads->len; i++)
+        g_thread_join (g_ptr_array_index (threads, i));
+    }
+  cairo_surface_destroy (surface);
+
+  if (status == CAIRO_STATUS_NO_MEMORY || status == CAIRO_STATUS_INVALID_SIZE)
+    {
+      set_export_error (error, display_name,
+                        _("there is not enough memory to draw the image; "
+                          "choose a smaller scale"));
+      ok = FALSE;
+    }
+  else if (status != CAIRO_STATUS_SUCCESS)
+    {
+      set_export_error (error, display_name, cairo_status_to_string (status));
+      ok = FALSE;
+    }
   for (int k = 0; k < job.n_strips && ok; k++)
-    {
-      PngStrip *strip = &job.strips[k];
-
-      if (strip->status == CAIRO_STATUS_NO_MEMORY || strip->status == CAIRO_STATUS_INVALID_SIZE)
-        {
-          set_export_error (error, display_name,
-                            _("there is not enough memory to draw the image; "
-                              "choose a smaller scale"));
-          ok = FALSE;
-        }
-      else if (strip->status != CAIRO_STATUS_SUCCESS)
-        {
-          set_export_error (error, display_name, cairo_status_to_string (strip->status));
-          ok = FALSE;
-        }
-      else if (strip->deflate_failed)
-        {
-          set_export_error (error, display_name, _("the image could not be compressed"));
-          ok = FALSE;
-        }
-    }
+    if (job.strips[k].deflate_failed)
+      {
+        set_export_error (error, display_name, _("the image could not be compressed"));
+        ok = FALSE;
+      }
   if (ok)
     png_assemble (&job, out);
 
