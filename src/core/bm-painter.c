@@ -1975,6 +1975,76 @@ show_text_pieces (cairo_t *cr, const TextBucket *bucket)
     }
 }
 
+/* On an image, cairo draws a call's glyphs through a mask as large as
+ * their extents: the names of a whole map at once need a mask of the whole
+ * image, fresh memory every time.  A raster painter therefore cuts each
+ * bucket into tiles of the image, in the same order of buckets (glyphs of
+ * one font and colour do not overlap, so the pixels stay the same). */
+#define TEXT_TILE 512
+
+typedef struct
+{
+  gint64 tile;
+  guint  index;
+} GlyphTile;
+
+static int
+compare_glyph_tile (gconstpointer a, gconstpointer b)
+{
+  const GlyphTile *x = a, *y = b;
+
+  if (x->tile != y->tile)
+    return x->tile < y->tile ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void
+split_text_by_tile (BmPainter *p)
+{
+  GPtrArray *split = g_ptr_array_new_with_free_func (text_bucket_free);
+
+  for (guint b = 0; b < p->text->len; b++)
+    {
+      TextBucket *bucket = g_ptr_array_index (p->text, b);
+      const cairo_glyph_t *glyphs = (const cairo_glyph_t *) (void *) bucket->glyphs->data;
+      guint n = bucket->glyphs->len;
+      g_autofree GlyphTile *order = NULL;
+
+      if (bucket->pieces != NULL || n < 2)
+        {
+          g_ptr_array_add (split, g_ptr_array_steal_index (p->text, b--));
+          continue;
+        }
+      order = g_new (GlyphTile, n);
+      for (guint i = 0; i < n; i++)
+        {
+          double tx = CLAMP (floor (PX (glyphs[i].x) / TEXT_TILE), -1e6, 1e6);
+          double ty = CLAMP (floor (PY (glyphs[i].y) / TEXT_TILE), -1e6, 1e6);
+
+          order[i].tile = (gint64) ty * 4000000 + (gint64) tx;
+          order[i].index = i;
+        }
+      qsort (order, n, sizeof *order, compare_glyph_tile);
+      for (guint i = 0; i < n; )
+        {
+          TextBucket *piece = g_new0 (TextBucket, 1);
+          guint end = i;
+
+          while (end < n && order[end].tile == order[i].tile)
+            end++;
+          piece->font = cairo_scaled_font_reference (bucket->font);
+          piece->rgb = bucket->rgb;
+          piece->alpha = bucket->alpha;
+          piece->glyphs = g_array_sized_new (FALSE, FALSE, sizeof (cairo_glyph_t), end - i);
+          for (; i < end; i++)
+            g_array_append_val (piece->glyphs, glyphs[order[i].index]);
+          g_ptr_array_add (split, piece);
+        }
+    }
+  g_ptr_array_unref (p->text);
+  p->text = split;
+}
+
 void
 bm_painter_flush_text (BmPainter *p)
 {
@@ -1982,6 +2052,8 @@ bm_painter_flush_text (BmPainter *p)
 
   if (p->text->len == 0)
     return;
+  if (p->raster)
+    split_text_by_tile (p);
   bm_painter_sync (p);
   cairo_save (cr);
   for (guint b = 0; b < p->text->len; b++)
