@@ -16,7 +16,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 #if defined(__SSE2__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "bm-painter.h"
@@ -589,44 +589,112 @@ clamp01_sse2 (__m128 x)
 }
 #endif
 
+/* Eight pixels at a time where the processor has AVX2 (chosen at run
+ * time, the build staying generic), computed exactly as the SSE2 loop
+ * does lane by lane.  Returns how many pixels it drew. */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#define HAVE_AVX2_SPANS 1
+
+static gboolean
+have_avx2 (void)
+{
+  static int avx2 = -1;
+
+  if (avx2 < 0)
+    avx2 = __builtin_cpu_supports ("avx2") ? 1 : 0;
+  return avx2;
+}
+
+__attribute__ ((target ("avx2"))) static int
+span_butt_avx2 (guint32 *row, int n, int room, double perp, double along, double nx, double ux,
+                double reach, double len, const Src *s)
+{
+  const __m256 lanes = _mm256_set_ps (7, 6, 5, 4, 3, 2, 1, 0);
+  const __m256 half = _mm256_set1_ps (0.5f), zero = _mm256_setzero_ps (), one = _mm256_set1_ps (1);
+  const __m256 vreach = _mm256_set1_ps (reach);
+  const __m256 vend = _mm256_set1_ps (len + 0.5);
+  const __m256 valpha = _mm256_set1_ps (s->alpha);
+  const __m256 vnx = _mm256_set1_ps (nx), vux = _mm256_set1_ps (ux);
+  const __m256 vp0 = _mm256_set1_ps (perp), va0 = _mm256_set1_ps (along);
+  const __m256 vn = _mm256_set1_ps (n);
+  const __m256 abs_mask = _mm256_castsi256_ps (_mm256_set1_epi32 (0x7fffffff));
+  const __m256i srb = _mm256_set1_epi32 (s->rb), sag = _mm256_set1_epi32 (s->ag);
+  const __m256i m = _mm256_set1_epi32 (0xff00ff), rnd = _mm256_set1_epi32 (0x800080);
+  int end = n + 7 <= room ? n : n - (n & 7);
+  int i = 0;
+
+  for (; i < end; i += 8)
+    {
+      __m256 vi = _mm256_add_ps (_mm256_set1_ps ((float) i), lanes);
+      __m256 vp = _mm256_add_ps (vp0, _mm256_mul_ps (vi, vnx));
+      __m256 va = _mm256_add_ps (va0, _mm256_mul_ps (vi, vux));
+      __m256 c = _mm256_sub_ps (vreach, _mm256_and_ps (vp, abs_mask));
+      __m256i a, a2, inv2, d, rb, ag;
+
+      c = _mm256_min_ps (_mm256_max_ps (c, zero), one);
+      c = _mm256_mul_ps (c, _mm256_min_ps (_mm256_max_ps (_mm256_add_ps (va, half), zero), one));
+      c = _mm256_mul_ps (c, _mm256_min_ps (_mm256_max_ps (_mm256_sub_ps (vend, va), zero), one));
+      c = _mm256_and_ps (c, _mm256_cmp_ps (vi, vn, _CMP_LT_OQ));
+      a = _mm256_cvttps_epi32 (_mm256_add_ps (_mm256_mul_ps (valpha, c), half));
+
+      d = _mm256_loadu_si256 ((const __m256i *) (row + i));
+      a2 = _mm256_or_si256 (a, _mm256_slli_epi32 (a, 16));
+      inv2 = _mm256_sub_epi16 (m, a2);
+      rb = _mm256_add_epi16 (_mm256_mullo_epi16 (_mm256_and_si256 (d, m), inv2),
+                             _mm256_mullo_epi16 (srb, a2));
+      ag = _mm256_add_epi16 (_mm256_mullo_epi16 (_mm256_and_si256 (_mm256_srli_epi32 (d, 8), m), inv2),
+                             _mm256_mullo_epi16 (sag, a2));
+      rb = _mm256_srli_epi16 (_mm256_add_epi16 (_mm256_add_epi16 (rb, rnd), _mm256_srli_epi16 (rb, 8)), 8);
+      ag = _mm256_srli_epi16 (_mm256_add_epi16 (_mm256_add_epi16 (ag, rnd), _mm256_srli_epi16 (ag, 8)), 8);
+      _mm256_storeu_si256 ((__m256i *) (row + i), _mm256_or_si256 (rb, _mm256_slli_epi32 (ag, 8)));
+    }
+  return i;
+}
+#endif
+
 static void
 span_butt (guint32 *row, int n, int room, double perp, double along, double nx, double ux,
            double reach, double len, const Src *s)
 {
   int i = 0;
 
+#ifdef HAVE_AVX2_SPANS
+  if (n >= 8 && have_avx2 ())
+    i = span_butt_avx2 (row, n, room, perp, along, nx, ux, reach, len, s);
+#endif
 #if defined(__SSE2__)
-  {
-    const __m128 lanes = _mm_set_ps (3, 2, 1, 0);
-    const __m128 half = _mm_set1_ps (0.5f);
-    const __m128 vreach = _mm_set1_ps (reach);
-    const __m128 vend = _mm_set1_ps (len + 0.5);
-    const __m128 valpha = _mm_set1_ps (s->alpha);
-    const __m128 vnx = _mm_set1_ps (nx), vux = _mm_set1_ps (ux);
-    const __m128 vp0 = _mm_set1_ps (perp), va0 = _mm_set1_ps (along);
-    const __m128 vn = _mm_set1_ps (n);
-    const __m128 abs_mask = _mm_castsi128_ps (_mm_set1_epi32 (0x7fffffff));
-    const __m128i srb = _mm_set1_epi32 (s->rb), sag = _mm_set1_epi32 (s->ag);
-    /* Whole vectors, the last one with its lanes past the span left
-     * uncovered, so long as it stays within the clip */
-    int end = n + 3 <= room ? n : n - (n & 3);
+  if (i < n)
+    {
+      const __m128 lanes = _mm_set_ps (3, 2, 1, 0);
+      const __m128 half = _mm_set1_ps (0.5f);
+      const __m128 vreach = _mm_set1_ps (reach);
+      const __m128 vend = _mm_set1_ps (len + 0.5);
+      const __m128 valpha = _mm_set1_ps (s->alpha);
+      const __m128 vnx = _mm_set1_ps (nx), vux = _mm_set1_ps (ux);
+      const __m128 vp0 = _mm_set1_ps (perp), va0 = _mm_set1_ps (along);
+      const __m128 vn = _mm_set1_ps (n);
+      const __m128 abs_mask = _mm_castsi128_ps (_mm_set1_epi32 (0x7fffffff));
+      const __m128i srb = _mm_set1_epi32 (s->rb), sag = _mm_set1_epi32 (s->ag);
+      /* Whole vectors, the last one with its lanes past the span left
+       * uncovered, so long as it stays within the clip */
+      int end = n + 3 <= room ? n : n - (n & 3);
 
-    for (; i < end; i += 4)
-      {
-        __m128 vi = _mm_add_ps (_mm_set1_ps ((float) i), lanes);
-        __m128 vp = _mm_add_ps (vp0, _mm_mul_ps (vi, vnx));
-        __m128 va = _mm_add_ps (va0, _mm_mul_ps (vi, vux));
-        __m128 c = clamp01_sse2 (_mm_sub_ps (vreach, _mm_and_ps (vp, abs_mask)));
-        __m128i a, d;
+      for (; i < end; i += 4)
+        {
+          __m128 vi = _mm_add_ps (_mm_set1_ps ((float) i), lanes);
+          __m128 vp = _mm_add_ps (vp0, _mm_mul_ps (vi, vnx));
+          __m128 va = _mm_add_ps (va0, _mm_mul_ps (vi, vux));
+          __m128 c = clamp01_sse2 (_mm_sub_ps (vreach, _mm_and_ps (vp, abs_mask)));
+          __m128i a, d;
 
-        c = _mm_mul_ps (c, clamp01_sse2 (_mm_add_ps (va, half)));
-        c = _mm_mul_ps (c, clamp01_sse2 (_mm_sub_ps (vend, va)));
-        c = _mm_and_ps (c, _mm_cmplt_ps (vi, vn));
-        a = _mm_cvttps_epi32 (_mm_add_ps (_mm_mul_ps (valpha, c), half));
-        d = _mm_loadu_si128 ((const __m128i *) (row + i));
-        _mm_storeu_si128 ((__m128i *) (row + i), blend4_sse2 (d, a, srb, sag));
-      }
-  }
+          c = _mm_mul_ps (c, clamp01_sse2 (_mm_add_ps (va, half)));
+          c = _mm_mul_ps (c, clamp01_sse2 (_mm_sub_ps (vend, va)));
+          c = _mm_and_ps (c, _mm_cmplt_ps (vi, vn));
+          a = _mm_cvttps_epi32 (_mm_add_ps (_mm_mul_ps (valpha, c), half));
+          d = _mm_loadu_si128 ((const __m128i *) (row + i));
+          _mm_storeu_si128 ((__m128i *) (row + i), blend4_sse2 (d, a, srb, sag));
+        }
+    }
 #endif
 
   for (; i < n; i++)
