@@ -676,38 +676,41 @@ put_be32 (guint8 *p, guint32 v)
   p[3] = v;
 }
 
-/* Appends a PNG chunk whose data is the concatenation of @parts */
-static void
-append_chunk (GByteArray   *out,
-              const char   *type,
-              const guint8 *parts[],
-              const gsize   lengths[],
-              guint         n_parts)
+/* Writes a PNG chunk whose data is the concatenation of @parts at @out;
+ * returns the end of what it wrote */
+static guint8 *
+write_chunk (guint8       *out,
+             const char   *type,
+             const guint8 *parts[],
+             const gsize   lengths[],
+             guint         n_parts)
 {
-  guint8 word[4];
+  guint8 *crc_start;
   gsize total = 0;
   uLong crc;
 
   for (guint i = 0; i < n_parts; i++)
     total += lengths[i];
   g_assert (total <= G_MAXINT32);
-  put_be32 (word, total);
-  g_byte_array_append (out, word, 4);
-  g_byte_array_append (out, (const guint8 *) type, 4);
-  crc = crc32 (0, (const Bytef *) type, 4);
+  put_be32 (out, total);
+  crc_start = out + 4;
+  memcpy (out + 4, type, 4);
+  out += 8;
   for (guint i = 0; i < n_parts; i++)
     {
-      /* crc32 takes a uInt length: feed large parts piecewise */
-      for (gsize done = 0; done < lengths[i]; )
-        {
-          uInt n = (uInt) MIN (lengths[i] - done, (gsize) G_MAXUINT32 / 2);
-          crc = crc32 (crc, parts[i] + done, n);
-          done += n;
-        }
-      g_byte_array_append (out, parts[i], lengths[i]);
+      memcpy (out, parts[i], lengths[i]);
+      out += lengths[i];
     }
-  put_be32 (word, (guint32) crc);
-  g_byte_array_append (out, word, 4);
+  crc = crc32 (0, NULL, 0);
+  /* crc32 takes a uInt length: feed large chunks piecewise */
+  for (guint8 *p = crc_start; p < out; )
+    {
+      uInt n = (uInt) MIN ((gsize) (out - p), (gsize) G_MAXUINT32 / 2);
+      crc = crc32 (crc, p, n);
+      p += n;
+    }
+  put_be32 (out, (guint32) crc);
+  return out + 4;
 }
 
 /* Deflates what @z holds into @out, which grows as needed */
@@ -816,9 +819,22 @@ png_encode_worker (gpointer user_data)
   return NULL;
 }
 
+/* The size of the PNG file png_assemble() writes */
+static gsize
+png_file_size (PngJob *job)
+{
+  /* signature, IHDR, zlib header and checksum, IEND */
+  gsize total = 8 + 25 + 2 + 4 + 12;
+
+  for (int k = 0; k < job->n_strips; k++)
+    total += 12 + job->strips[k].data->len;
+  return total;
+}
+
+/* Writes the PNG file at @out, png_file_size() bytes */
 static void
-png_assemble (PngJob     *job,
-              GByteArray *out)
+png_assemble (PngJob *job,
+              guint8 *out)
 {
   static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
   /* zlib header: deflate, 32 KiB window, "fastest" level; (0x78 << 8 | 0x01) % 31 == 0 */
@@ -826,15 +842,9 @@ png_assemble (PngJob     *job,
   guint8 ihdr[13];
   guint8 trailer[4];
   uLong adler = adler32 (0, NULL, 0);
-  gsize total = 0;
 
-  for (int k = 0; k < job->n_strips; k++)
-    total += job->strips[k].data->len + 12;
-  g_byte_array_set_size (out, 0);
-  g_byte_array_set_size (out, MIN (total + 64, G_MAXUINT));
-  g_byte_array_set_size (out, 0);
-
-  g_byte_array_append (out, signature, sizeof signature);
+  memcpy (out, signature, sizeof signature);
+  out += sizeof signature;
   put_be32 (ihdr, job->width);
   put_be32 (ihdr + 4, job->height);
   ihdr[8] = 8;    /* bits per sample */
@@ -842,7 +852,7 @@ png_assemble (PngJob     *job,
   ihdr[10] = 0;   /* deflate */
   ihdr[11] = 0;   /* adaptive filtering */
   ihdr[12] = 0;   /* not interlaced */
-  append_chunk (out, "IHDR", (const guint8 *[]) { ihdr }, (const gsize[]) { sizeof ihdr }, 1);
+  out = write_chunk (out, "IHDR", (const guint8 *[]) { ihdr }, (const gsize[]) { sizeof ihdr }, 1);
 
   for (int k = 0; k < job->n_strips; k++)
     adler = adler32_combine (adler, job->strips[k].adler, (z_off_t) job->strips[k].length);
@@ -866,9 +876,9 @@ png_assemble (PngJob     *job,
           parts[n] = trailer;
           lengths[n++] = sizeof trailer;
         }
-      append_chunk (out, "IDAT", parts, lengths, n);
+      out = write_chunk (out, "IDAT", parts, lengths, n);
     }
-  append_chunk (out, "IEND", NULL, NULL, 0);
+  write_chunk (out, "IEND", NULL, NULL, 0);
 }
 
 /* Memory for a large image, in huge pages where the system has them: a
@@ -935,8 +945,8 @@ band_bytes (void)
 static gboolean
 render_png (BmMap            *map,
             BmExportOptions  *options,
+            GFile            *file,
             const char       *display_name,
-            GByteArray       *out,
             GError          **error)
 {
   Diagram d;
@@ -1013,7 +1023,6 @@ render_png (BmMap            *map,
         g_thread_join (g_ptr_array_index (threads, i));
     }
   g_clear_pointer (&surface, cairo_surface_destroy);
-  big_buffer_free (&pixels);
 
   if (status == CAIRO_STATUS_NO_MEMORY || status == CAIRO_STATUS_INVALID_SIZE)
     {
@@ -1034,7 +1043,29 @@ render_png (BmMap            *map,
         ok = FALSE;
       }
   if (ok)
-    png_assemble (&job, out);
+    {
+      /* Into the pixels' memory when it is large enough (it usually is
+       * several times over): no fresh pages */
+      gsize size = png_file_size (&job);
+      g_autofree guint8 *own = NULL;
+      guint8 *file_data = pixels.data;
+
+      if (file_data == NULL || size > (gsize) stride * band_rows)
+        file_data = own = g_try_malloc (size);
+      if (file_data == NULL)
+        {
+          set_export_error (error, display_name,
+                            _("there is not enough memory to draw the image; "
+                              "choose a smaller scale"));
+          ok = FALSE;
+        }
+      else
+        {
+          png_assemble (&job, file_data);
+          ok = bm_write_file_safely (file, display_name, file_data, size, error);
+        }
+    }
+  big_buffer_free (&pixels);
 
   for (int k = 0; k < job.n_strips; k++)
     g_clear_pointer (&job.strips[k].data, g_byte_array_unref);
@@ -1109,9 +1140,8 @@ export_diagram (BmMap            *map,
   gboolean ok;
 
   if (format == BM_EXPORT_PNG)
-    ok = render_png (map, options, display_name, out, error);
-  else
-    ok = render_vector (map, format, options, display_name, out, error);
+    return render_png (map, options, file, display_name, error);
+  ok = render_vector (map, format, options, display_name, out, error);
   if (!ok)
     return FALSE;
   return bm_write_file_safely (file, display_name, out->data, out->len, error);
