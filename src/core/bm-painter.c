@@ -1190,29 +1190,41 @@ raster_dots (BmPainter *p, double x1, double y1, double x2, double y2, double hw
   g_array_append_val (p->recs, r);
 }
 
+/* A polyline is recorded in pieces of this many segments, each with its
+ * own rows: a strip then walks only the segments of the pieces that cross
+ * it, not all the teeth of a long zig-zag.  The segments and their order
+ * are the same. */
+#define POLYLINE_CHUNK 32
+
 /* @xy in pixels */
 static void
 raster_polyline (BmPainter *p, const double *xy, int n, double hw)
 {
-  Rec r = { 0, };
   double reach = hw + 1.5;
 
-  r.type = REC_POLYLINE;
-  r.n = n;
-  r.first = p->rec_points->len;
-  r.hw = hw;
-  r.ymin = G_MAXDOUBLE;
-  r.ymax = -G_MAXDOUBLE;
-  for (int i = 0; i < n; i++)
+  for (int start = 0; start + 1 < n; start += POLYLINE_CHUNK)
     {
-      r.ymin = MIN (r.ymin, xy[2 * i + 1] - reach);
-      r.ymax = MAX (r.ymax, xy[2 * i + 1] + reach);
+      const double *c = xy + 2 * start;
+      int m = MIN (POLYLINE_CHUNK + 1, n - start);
+      Rec r = { 0, };
+
+      r.type = REC_POLYLINE;
+      r.n = m;
+      r.first = p->rec_points->len;
+      r.hw = hw;
+      r.ymin = G_MAXDOUBLE;
+      r.ymax = -G_MAXDOUBLE;
+      for (int i = 0; i < m; i++)
+        {
+          r.ymin = MIN (r.ymin, c[2 * i + 1] - reach);
+          r.ymax = MAX (r.ymax, c[2 * i + 1] + reach);
+        }
+      if (r.ymax < p->cy0 || r.ymin > p->cy1)
+        continue;
+      r.src = src_of (p);
+      g_array_append_vals (p->rec_points, c, 2 * m);
+      g_array_append_val (p->recs, r);
     }
-  if (r.ymax < p->cy0 || r.ymin > p->cy1)
-    return;
-  r.src = src_of (p);
-  g_array_append_vals (p->rec_points, xy, 2 * n);
-  g_array_append_val (p->recs, r);
 }
 
 #define STRIP_BYTES (384 * 1024)
