@@ -899,6 +899,9 @@ big_buffer_alloc (BigBuffer *b,
                   gsize      size)
 {
 #ifdef G_OS_UNIX
+  /* Whole huge pages from an aligned start: a partial one at the end
+   * would be made of small ones */
+  size = (size + HUGE_PAGE - 1) & ~(gsize) (HUGE_PAGE - 1);
   b->mapped = size + HUGE_PAGE;
   b->base = mmap (NULL, b->mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (b->base == MAP_FAILED)
