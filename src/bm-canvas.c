@@ -68,8 +68,11 @@ struct _BmCanvas
   char *hover_actor;
   char *hover_tie;
 
-  /* The raster cache of the static scene */
+  /* The raster cache of the static scene; for a scene drawn in a thread,
+   * base is the thread's picture and cache that picture with the gap
+   * overlay added on the main thread */
   cairo_surface_t *cache;
+  cairo_surface_t *base;
   double cache_scale, cache_ox, cache_oy;
   int cache_device_scale;
   guint cache_serial;
@@ -328,11 +331,69 @@ render_job_new (BmCanvas *self, gboolean threaded)
   return job;
 }
 
+/* A worker thread cannot use the window's analysis, which may be replaced
+ * at any time: its picture has no gap overlay.  The overlay is drawn here,
+ * on the main thread, onto a copy of that picture — once per new picture,
+ * analysis or toggle, rather than on top of every frame. */
+static void
+compose_gaps (BmCanvas *self)
+{
+  cairo_surface_t *surface;
+  BmRenderOptions options;
+  BmRect clip;
+  cairo_t *cr;
+  int ds = self->cache_device_scale;
+  int width, height;
+
+  if (self->base == NULL)
+    return;
+  g_clear_pointer (&self->cache, cairo_surface_destroy);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (!self->show_gaps || self->analysis == NULL || bm_analysis_get_n_gaps (self->analysis) == 0)
+    {
+      self->cache = cairo_surface_reference (self->base);
+      return;
+    }
+
+  width = cairo_image_surface_get_width (self->base);
+  height = cairo_image_surface_get_height (self->base);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_surface_flush (surface);
+  g_assert (cairo_image_surface_get_stride (surface) == cairo_image_surface_get_stride (self->base));
+  memcpy (cairo_image_surface_get_data (surface), cairo_image_surface_get_data (self->base),
+          (gsize) cairo_image_surface_get_stride (surface) * height);
+  cairo_surface_mark_dirty (surface);
+  cairo_surface_set_device_scale (surface, ds, ds);
+
+  bm_render_options_init (&options);
+  options.flags = BM_RENDER_GAPS;
+  options.analysis = self->analysis;
+  options.positions = self->positions;
+  options.pixels_per_unit = self->cache_scale * ds;
+  clip.x = self->cache_ox;
+  clip.y = self->cache_oy;
+  clip.width = width / (double) ds / self->cache_scale;
+  clip.height = height / (double) ds / self->cache_scale;
+  options.clip = &clip;
+
+  cr = cairo_create (surface);
+  cairo_scale (cr, self->cache_scale, self->cache_scale);
+  cairo_translate (cr, -self->cache_ox, -self->cache_oy);
+  bm_render_draw (cr, self->map, &options);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  self->cache = surface;
+}
+
 static void
 adopt_render (BmCanvas *self, RenderJob *job, cairo_surface_t *surface, gboolean has_gaps)
 {
   g_clear_pointer (&self->cache, cairo_surface_destroy);
-  self->cache = surface;
+  g_clear_pointer (&self->base, cairo_surface_destroy);
+  if (has_gaps)
+    self->cache = surface;
+  else
+    self->base = surface;
   self->cache_scale = job->scale;
   self->cache_ox = job->ox;
   self->cache_oy = job->oy;
@@ -340,6 +401,7 @@ adopt_render (BmCanvas *self, RenderJob *job, cairo_surface_t *surface, gboolean
   self->cache_serial = job->serial;
   if (job->serial == self->map_serial)
     g_hash_table_remove_all (self->stale_actors);
+  compose_gaps (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -702,6 +764,7 @@ bm_canvas_set_document (BmCanvas *self, BmMap *map, BmHistory *history)
   g_clear_pointer (&self->hover_actor, g_free);
   g_clear_pointer (&self->hover_tie, g_free);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
+  g_clear_pointer (&self->base, cairo_surface_destroy);
   self->last_render_us = 0;
   self->map_serial++;
   recompute_positions (self);
@@ -727,9 +790,11 @@ bm_canvas_set_analysis (BmCanvas *self, BmAnalysis *analysis)
   g_return_if_fail (BM_IS_CANVAS (self));
 
   self->analysis = analysis;
-  /* The overlay is part of the synchronously rendered scene, or drawn on
-   * top for large maps: either way a redraw is due */
-  if (self->last_render_us < SYNC_RENDER_LIMIT_US)
+  /* The overlay is part of a scene rendered on the main thread, or added
+   * to the picture of one rendered in a thread */
+  if (self->base != NULL)
+    compose_gaps (self);
+  else
     self->cache_serial = (guint) -1;
   schedule_render (self, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -744,7 +809,10 @@ bm_canvas_set_show_gaps (BmCanvas *self, gboolean show)
   if (self->show_gaps == show)
     return;
   self->show_gaps = show;
-  self->cache_serial = (guint) -1;
+  if (self->base != NULL)
+    compose_gaps (self);
+  else
+    self->cache_serial = (guint) -1;
   schedule_render (self, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -853,15 +921,6 @@ draw_overlays (BmCanvas *self, cairo_t *cr, int width, int height)
   cairo_save (cr);
   cairo_scale (cr, self->scale, self->scale);
   cairo_translate (cr, -self->ox, -self->oy);
-
-  /* Large maps render in a thread without the gap overlay: draw it here */
-  if (self->show_gaps && self->analysis != NULL && self->last_render_us >= SYNC_RENDER_LIMIT_US)
-    {
-      BmRenderOptions gap_options = options;
-      gap_options.flags = BM_RENDER_GAPS;
-      gap_options.analysis = self->analysis;
-      bm_render_draw (cr, self->map, &gap_options);
-    }
 
   /* What moves, and what the cache shows in an old state */
   if (self->drag_mode == DRAG_MOVE && self->drag_ids != NULL)
@@ -1702,6 +1761,7 @@ bm_canvas_dispose (GObject *object)
   g_clear_object (&self->map);
   g_clear_object (&self->history);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
+  g_clear_pointer (&self->base, cairo_surface_destroy);
   g_clear_pointer (&self->positions, g_hash_table_unref);
   end_drag (self);
 
