@@ -25,6 +25,7 @@
 #include <stdlib.h>
 
 #include "bm-canvas-private.h"
+#include "bm-analysis.h"
 #include "bm-generate.h"
 
 #define WIDTH 1920
@@ -117,6 +118,7 @@ run (GtkWidget *window, BmCanvas *canvas, GskRenderer *renderer,
 {
   g_autoptr(BmMap) map = bm_generate_map (n_actors, n_ties, 7);
   g_autoptr(BmHistory) history = bm_history_new (map);
+  BmAnalysis *analysis;
   double t[FRAMES];
   Stats floor;
   const BmActor *actor = NULL;
@@ -131,6 +133,9 @@ run (GtkWidget *window, BmCanvas *canvas, GskRenderer *renderer,
 
   start = g_get_monotonic_time ();
   bm_canvas_set_document (canvas, map, history);
+  /* As the window does: the gap overlay is shown */
+  analysis = bm_analysis_new (map);
+  bm_canvas_set_analysis (canvas, analysis);
   frame (GTK_WIDGET (canvas), renderer);
   wait_for_scene (canvas);
   printf ("%u actors, %u ties: first full scene in %.0f ms\n", n_actors, n_ties,
@@ -195,7 +200,9 @@ run (GtkWidget *window, BmCanvas *canvas, GskRenderer *renderer,
   else
     printf ("  drag: no actor in view\n");
   wait_for_scene (canvas);
+  bm_canvas_set_analysis (canvas, NULL);
   bm_canvas_set_document (canvas, NULL, NULL);
+  bm_analysis_free (analysis);
 }
 
 int
