@@ -28,4 +28,7 @@ void     bm_canvas_drag_end       (BmCanvas *self, double dx, double dy);
 /* TRUE once the cached scene shows the current map and view */
 gboolean bm_canvas_is_scene_current (BmCanvas *self);
 
+/* Render every scene in a worker thread, as for a large map */
+void     bm_canvas_set_always_threaded (BmCanvas *self, gboolean always);
+
 G_END_DECLS

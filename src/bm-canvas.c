@@ -82,6 +82,7 @@ struct _BmCanvas
   guint zoom_settle_id;
   GCancellable *render_cancel;
   gboolean render_in_flight;
+  gboolean always_threaded;
   /* Actors drawn on top until the cache shows their current state */
   GHashTable *stale_actors;
 
@@ -470,7 +471,7 @@ render_now (BmCanvas *self)
   if (cache_is_current (self))
     return;
 
-  if (self->last_render_us < SYNC_RENDER_LIMIT_US)
+  if (self->last_render_us < SYNC_RENDER_LIMIT_US && !self->always_threaded)
     {
       cairo_surface_t *surface;
 
@@ -1574,6 +1575,12 @@ gboolean
 bm_canvas_is_scene_current (BmCanvas *self)
 {
   return cache_is_current (self) && !self->render_in_flight;
+}
+
+void
+bm_canvas_set_always_threaded (BmCanvas *self, gboolean always)
+{
+  self->always_threaded = always;
 }
 
 static void
