@@ -73,6 +73,7 @@ struct _BmCanvas
    * overlay added on the main thread */
   cairo_surface_t *cache;
   cairo_surface_t *base;
+  GdkTexture *cache_texture;  /* the cache for GPU renderers, made when needed */
   double cache_scale, cache_ox, cache_oy;
   int cache_device_scale;
   guint cache_serial;
@@ -332,6 +333,14 @@ render_job_new (BmCanvas *self, gboolean threaded)
   return job;
 }
 
+static void
+set_cache (BmCanvas *self, cairo_surface_t *surface)
+{
+  g_clear_pointer (&self->cache, cairo_surface_destroy);
+  g_clear_object (&self->cache_texture);
+  self->cache = surface;
+}
+
 /* A worker thread cannot use the window's analysis, which may be replaced
  * at any time: its picture has no gap overlay.  The overlay is drawn here,
  * on the main thread, onto a copy of that picture — once per new picture,
@@ -348,11 +357,11 @@ compose_gaps (BmCanvas *self)
 
   if (self->base == NULL)
     return;
-  g_clear_pointer (&self->cache, cairo_surface_destroy);
+  set_cache (self, NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (!self->show_gaps || self->analysis == NULL || bm_analysis_get_n_gaps (self->analysis) == 0)
     {
-      self->cache = cairo_surface_reference (self->base);
+      set_cache (self, cairo_surface_reference (self->base));
       return;
     }
 
@@ -383,16 +392,16 @@ compose_gaps (BmCanvas *self)
   bm_render_draw (cr, self->map, &options);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
-  self->cache = surface;
+  set_cache (self, surface);
 }
 
 static void
 adopt_render (BmCanvas *self, RenderJob *job, cairo_surface_t *surface, gboolean has_gaps)
 {
-  g_clear_pointer (&self->cache, cairo_surface_destroy);
+  set_cache (self, NULL);
   g_clear_pointer (&self->base, cairo_surface_destroy);
   if (has_gaps)
-    self->cache = surface;
+    set_cache (self, surface);
   else
     self->base = surface;
   self->cache_scale = job->scale;
@@ -764,7 +773,7 @@ bm_canvas_set_document (BmCanvas *self, BmMap *map, BmHistory *history)
   g_hash_table_remove_all (self->stale_actors);
   g_clear_pointer (&self->hover_actor, g_free);
   g_clear_pointer (&self->hover_tie, g_free);
-  g_clear_pointer (&self->cache, cairo_surface_destroy);
+  set_cache (self, NULL);
   g_clear_pointer (&self->base, cairo_surface_destroy);
   self->last_render_us = 0;
   self->map_serial++;
@@ -1065,6 +1074,52 @@ draw_overlays (BmCanvas *self, cairo_t *cr, int width, int height)
     }
 }
 
+/* GTK's cairo renderer draws a texture node by converting the texture
+ * every frame; the GPU renderers keep it */
+static gboolean
+use_texture_node (BmCanvas *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+
+  return renderer != NULL && !GSK_IS_CAIRO_RENDERER (renderer);
+}
+
+static void
+release_surface (gpointer data)
+{
+  cairo_surface_destroy (data);
+}
+
+/* The cache's pixels as a texture, without a copy */
+static GdkTexture *
+texture_for_surface (cairo_surface_t *surface)
+{
+  int stride = cairo_image_surface_get_stride (surface);
+  int height = cairo_image_surface_get_height (surface);
+  g_autoptr(GBytes) bytes = NULL;
+
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) stride * height, release_surface,
+                                      cairo_surface_reference (surface));
+  /* GDK_MEMORY_DEFAULT is cairo's premultiplied ARGB in native order */
+  return gdk_memory_texture_new (cairo_image_surface_get_width (surface), height,
+                                 GDK_MEMORY_DEFAULT, bytes, stride);
+}
+
+/* Whether anything is drawn over the cached scene */
+static gboolean
+has_overlays (BmCanvas *self)
+{
+  gboolean cache_stale = self->cache == NULL || self->cache_serial != self->map_serial;
+
+  return (self->drag_mode != DRAG_NONE && self->drag_mode != DRAG_PAN) ||
+         self->hover_actor != NULL || self->hover_tie != NULL ||
+         g_hash_table_size (self->sel_actors) > 0 || g_hash_table_size (self->sel_ties) > 0 ||
+         (cache_stale && g_hash_table_size (self->stale_actors) > 0);
+}
+
 static void
 bm_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -1087,40 +1142,62 @@ bm_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   else if (!cache_is_current (self) && self->zoom_settle_id == 0 && self->drag_mode != DRAG_MOVE)
     schedule_render (self, TRUE);
 
-  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
   if (self->cache != NULL)
     {
       double k = self->scale / self->cache_scale;
       double tx = (self->cache_ox - self->ox) * self->scale;
       double ty = (self->cache_oy - self->oy) * self->scale;
+      int ds = self->cache_device_scale;
+      double cw = cairo_image_surface_get_width (self->cache) / (double) ds;
+      double ch = cairo_image_surface_get_height (self->cache) / (double) ds;
 
-      /* Whole device pixels and no filtering while panning keep this a
-       * plain copy; a zoom in progress is scaled with the fast filter
-       * until the scene is rebuilt at the new scale */
-      cairo_save (cr);
+      /* Whole device pixels while panning keep this a plain copy; a zoom
+       * in progress is scaled until the scene is rebuilt at the new scale */
       if (k == 1.0)
         {
-          int ds = self->cache_device_scale;
           tx = round (tx * ds) / ds;
           ty = round (ty * ds) / ds;
         }
-      cairo_translate (cr, tx, ty);
-      cairo_scale (cr, k, k);
-      /* Only where the cache has pixels: a source that covers the whole
-       * area painted keeps pixman on its fast copy, where an area outside
-       * the image would send every pixel through the general path (about
-       * 25 times slower at 1920 × 1080) */
-      cairo_rectangle (cr, 0, 0,
-                       cairo_image_surface_get_width (self->cache) / (double) self->cache_device_scale,
-                       cairo_image_surface_get_height (self->cache) / (double) self->cache_device_scale);
-      cairo_clip (cr);
-      cairo_set_source_surface (cr, self->cache, 0, 0);
-      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
-      cairo_paint (cr);
-      cairo_restore (cr);
+      if (use_texture_node (self))
+        {
+          /* A GPU renderer keeps a texture it has seen: it is uploaded
+           * once per scene, where a cairo node would be every frame */
+          if (self->cache_texture == NULL)
+            self->cache_texture = texture_for_surface (self->cache);
+          gtk_snapshot_push_clip (snapshot, &bounds);
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (tx, ty));
+          gtk_snapshot_scale (snapshot, k, k);
+          gtk_snapshot_append_texture (snapshot, self->cache_texture,
+                                       &GRAPHENE_RECT_INIT (0, 0, cw, ch));
+          gtk_snapshot_restore (snapshot);
+          gtk_snapshot_pop (snapshot);
+        }
+      else
+        {
+          /* GTK's cairo renderer replays a cairo node every frame: what it
+           * replays is one paint of the cache, with the fast filter, and
+           * only where the cache has pixels — a source that covers the
+           * whole area painted keeps pixman on its plain copy, where an
+           * area outside the image would send every pixel through the
+           * general path (about 25 times slower at 1920 × 1080) */
+          cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+          cairo_translate (cr, tx, ty);
+          cairo_scale (cr, k, k);
+          cairo_rectangle (cr, 0, 0, cw, ch);
+          cairo_clip (cr);
+          cairo_set_source_surface (cr, self->cache, 0, 0);
+          cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
+          cairo_paint (cr);
+          cairo_destroy (cr);
+        }
     }
-  draw_overlays (self, cr, width, height);
-  cairo_destroy (cr);
+  if (has_overlays (self))
+    {
+      cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+      draw_overlays (self, cr, width, height);
+      cairo_destroy (cr);
+    }
 
   if (gtk_widget_has_visible_focus (widget))
     {
@@ -1767,7 +1844,7 @@ bm_canvas_dispose (GObject *object)
   g_clear_handle_id (&self->zoom_settle_id, g_source_remove);
   g_clear_object (&self->map);
   g_clear_object (&self->history);
-  g_clear_pointer (&self->cache, cairo_surface_destroy);
+  set_cache (self, NULL);
   g_clear_pointer (&self->base, cairo_surface_destroy);
   g_clear_pointer (&self->positions, g_hash_table_unref);
   end_drag (self);
