@@ -61,6 +61,8 @@ fixture_set_up (Fixture *fx, const char *example)
   gtk_window_present (GTK_WINDOW (fx->window));
   while (gtk_widget_get_width (GTK_WIDGET (fx->canvas)) < WIDTH)
     g_main_context_iteration (NULL, TRUE);
+  g_test_message ("renderer: %s",
+                  G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (fx->window))));
 }
 
 static void
@@ -234,6 +236,16 @@ test_threaded_scene_gaps (void)
 int
 main (int argc, char *argv[])
 {
+  /* --gl: with a GPU renderer (Mesa's software one here), which the canvas
+   * feeds a texture instead of a cairo node */
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--gl"))
+      {
+        g_setenv ("GSK_RENDERER", "gl", TRUE);
+        memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
+        argc--;
+        break;
+      }
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   if (gdk_display_get_default () == NULL)
