@@ -11,6 +11,7 @@
 #include "bm-dialogs.h"
 #include "bm-edit.h"
 #include "bm-inspector.h"
+#include "bm-render.h"
 
 struct _BmInspector
 {
@@ -85,6 +86,9 @@ static const guint32 party_palette[] = {
 };
 
 static void refresh (BmInspector *self);
+static void on_party_color_changed (GtkWidget   *button,
+                                    GParamSpec  *pspec,
+                                    BmInspector *self);
 
 /* ---- helpers ---- */
 
@@ -170,6 +174,25 @@ color_from_rgba (const GdkRGBA *rgba)
   guint b = (guint) CLAMP (rgba->blue * 255.0f + 0.5f, 0, 255);
 
   return (r << 16) | (g << 8) | b;
+}
+
+/* Show on a party's colour button the colour the map draws the party
+ * with: its own, or the palette colour the renderer gives a party that
+ * has none.  Showing a colour is not choosing one: no edit is recorded. */
+static void
+show_party_color (BmInspector *self,
+                  GtkWidget   *button,
+                  const char  *party_id)
+{
+  GdkRGBA rgba, current;
+
+  rgba_from_color (bm_render_party_color (self->map, party_id), &rgba);
+  bm_color_button_get_rgba (button, &current);
+  if (color_from_rgba (&current) == color_from_rgba (&rgba) && current.alpha == 1.0f)
+    return;
+  g_signal_handlers_block_by_func (button, on_party_color_changed, self);
+  bm_color_button_set_rgba (button, &rgba);
+  g_signal_handlers_unblock_by_func (button, on_party_color_changed, self);
 }
 
 static guint32
@@ -280,6 +303,9 @@ create_party_row (BmInspector   *self,
   g_object_set_data_full (G_OBJECT (remove), "bm-party-id", g_strdup (party->id), g_free);
   g_object_set_data (G_OBJECT (row), "bm-color-button", color);
 
+  /* An entry row keeps room for its title above the text: without a
+   * title, the name sits low beside the swatch under an empty band */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Name"));
   gtk_editable_set_text (GTK_EDITABLE (row), party->name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Party name"), -1);
@@ -290,14 +316,8 @@ create_party_row (BmInspector   *self,
   gtk_widget_set_tooltip_text (color, _("Colour"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (color),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, color_label, -1);
-  if (party->has_color)
-    {
-      GdkRGBA rgba;
-
-      rgba_from_color (party->color, &rgba);
-      bm_color_button_set_rgba (color, &rgba);
-    }
   g_signal_connect (color, "notify::rgba", G_CALLBACK (on_party_color_changed), self);
+  show_party_color (self, color, party->id);
   adw_entry_row_add_prefix (ADW_ENTRY_ROW (row), color);
 
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
@@ -370,13 +390,10 @@ refresh_parties (BmInspector *self)
           GtkWidget *color = g_object_get_data (G_OBJECT (child), "bm-color-button");
 
           set_editable_text (self, GTK_EDITABLE (child), party->name);
-          if (party->has_color && color != NULL)
-            {
-              GdkRGBA rgba;
-
-              rgba_from_color (party->color, &rgba);
-              bm_color_button_set_rgba (color, &rgba);
-            }
+          /* A party without a colour may change palette colour when
+           * another party's colour changes: update every swatch */
+          if (color != NULL)
+            show_party_color (self, color, party->id);
         }
     }
   else

@@ -13,6 +13,7 @@
 #include "bm-dialogs.h"
 #include "bm-edit.h"
 #include "bm-map-io.h"
+#include "bm-render.h"
 #include "bm-window.h"
 
 static BmApplication *app;
@@ -648,6 +649,100 @@ test_parties (void)
   close_window (window);
 }
 
+/* ---- party swatches ---- */
+
+static guint32
+swatch_color (GtkWidget *button)
+{
+  GdkRGBA rgba;
+
+  bm_color_button_get_rgba (button, &rgba);
+  g_assert_cmpfloat (rgba.alpha, ==, 1.0);
+  return ((guint32) (rgba.red * 255.0f + 0.5f) << 16)
+         | ((guint32) (rgba.green * 255.0f + 0.5f) << 8)
+         | (guint32) (rgba.blue * 255.0f + 0.5f);
+}
+
+/* Every party's swatch shows the colour the map draws the party in */
+static void
+assert_swatches_match_canvas (BmWindow *window)
+{
+  BmMap *map = map_of (window);
+  GtkWidget *row = gtk_widget_get_first_child (inspector_child (window, "parties_list"));
+  guint i = 0;
+
+  for (; row != NULL; row = gtk_widget_get_next_sibling (row), i++)
+    {
+      const BmParty *party = bm_map_get_party (map, i);
+      GtkWidget *color = g_object_get_data (G_OBJECT (row), "bm-color-button");
+
+      g_assert_nonnull (color);
+      g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "bm-party-id"), ==, party->id);
+      g_assert_cmphex (swatch_color (color), ==, bm_render_party_color (map, party->id));
+    }
+  g_assert_cmpuint (i, ==, bm_map_get_n_parties (map));
+}
+
+static void
+test_party_swatches (void)
+{
+  BmWindow *window = open_fixture ("uncoloured.bridgemap");
+  BmInspector *inspector = bm_window_get_inspector (window);
+  BmDocument *document = bm_window_get_document (window);
+  BmHistory *history = history_of (window);
+  BmMap *map = map_of (window);
+  GtkWidget *row, *color;
+  GdkRGBA green = { 0.2f, 0.6f, 0.2f, 1.0f };
+  const BmParty *rebels;
+
+  g_assert_false (bm_map_lookup_party (map, "rebels")->has_color);
+  g_assert_false (bm_map_lookup_party (map, "militia")->has_color);
+
+  /* Showing the parties shows the canvas's colours and edits nothing */
+  g_assert_cmpstr (bm_inspector_get_page (inspector), ==, "map");
+  assert_swatches_match_canvas (window);
+  g_assert_cmpuint (bm_history_get_n_undo (history), ==, 0);
+  g_assert_false (bm_document_get_modified (document));
+
+  /* … nor does showing an actor of a party without a colour, and back */
+  select_actors (window, "commander", NULL);
+  g_assert_cmpstr (bm_inspector_get_page (inspector), ==, "actor");
+  select_actors (window, NULL);
+  assert_swatches_match_canvas (window);
+  g_assert_cmpuint (bm_history_get_n_undo (history), ==, 0);
+  g_assert_false (bm_document_get_modified (document));
+  g_assert_false (bm_map_lookup_party (map, "rebels")->has_color);
+
+  /* Another party's new colour can move the palette: the swatches follow */
+  bm_edit_set_party_color (history, "gov", TRUE, 0x26a269);
+  settle ();
+  g_assert_cmpuint (bm_history_get_n_undo (history), ==, 1);
+  assert_swatches_match_canvas (window);
+  activate (window, "undo");
+  g_assert_cmpuint (bm_history_get_n_undo (history), ==, 0);
+  assert_swatches_match_canvas (window);
+
+  /* An entry row sets its text below its title's place: with no title the
+   * name sits low beside the swatch, so each party row has one */
+  row = gtk_widget_get_next_sibling (gtk_widget_get_first_child (inspector_child (window,
+                                                                                  "parties_list")));
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "bm-party-id"), ==, "rebels");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), !=, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "Armed movement");
+
+  /* Choosing a colour for it is one edit */
+  color = g_object_get_data (G_OBJECT (row), "bm-color-button");
+  bm_color_button_set_rgba (color, &green);
+  settle ();
+  rebels = bm_map_lookup_party (map, "rebels");
+  g_assert_true (rebels->has_color);
+  g_assert_cmphex (rebels->color, ==, 0x339933);
+  g_assert_cmpuint (bm_history_get_n_undo (history), ==, 1);
+  g_assert_true (bm_document_get_modified (document));
+  assert_swatches_match_canvas (window);
+  close_window (window);
+}
+
 static void
 test_multi_selection (void)
 {
@@ -1250,6 +1345,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/inspector/actor-name", test_edit_name);
   g_test_add_func ("/inspector/tie", test_tie_inspector);
   g_test_add_func ("/inspector/parties", test_parties);
+  g_test_add_func ("/inspector/party-swatches", test_party_swatches);
   g_test_add_func ("/inspector/multi-selection", test_multi_selection);
   g_test_add_func ("/inspector/keyboard-editing", test_keyboard_editing);
   g_test_add_func ("/window/export-and-recent", test_export_and_recent);
