@@ -277,6 +277,28 @@ on_text_focus_changed (GtkEventControllerFocus *controller,
     refresh (self);
 }
 
+/* A note's scrolled window takes the text's height, up to its maximum.
+ * GTK 4.18 measures a text view before it has laid out its text and does
+ * not ask again: when the text's height becomes known, ask again. */
+static void
+on_note_upper_changed (GtkAdjustment *adjustment,
+                       GParamSpec    *pspec,
+                       GtkWidget     *scrolled)
+{
+  gtk_widget_queue_resize (scrolled);
+}
+
+static void
+follow_note_height (GtkTextView *view)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+
+  g_assert (scrolled != NULL && adjustment != NULL);
+  g_signal_connect_object (adjustment, "notify::upper",
+                           G_CALLBACK (on_note_upper_changed), scrolled, 0);
+}
+
 static void
 watch_focus (BmInspector *self,
              GtkWidget   *widget)
@@ -1381,6 +1403,9 @@ bm_inspector_init (BmInspector *self)
   watch_focus (self, GTK_WIDGET (self->actor_name_row));
   watch_focus (self, GTK_WIDGET (self->actor_note_view));
   watch_focus (self, GTK_WIDGET (self->tie_note_view));
+  follow_note_height (self->description_view);
+  follow_note_height (self->actor_note_view);
+  follow_note_height (self->tie_note_view);
 
   refresh (self);
 }

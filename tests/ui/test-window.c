@@ -649,7 +649,7 @@ test_parties (void)
   close_window (window);
 }
 
-/* ---- party swatches ---- */
+/* ---- party swatches, notes ---- */
 
 static guint32
 swatch_color (GtkWidget *button)
@@ -740,6 +740,92 @@ test_party_swatches (void)
   g_assert_cmpuint (bm_history_get_n_undo (history), ==, 1);
   g_assert_true (bm_document_get_modified (document));
   assert_swatches_match_canvas (window);
+  close_window (window);
+}
+
+/* The height the note box is expected to pass */
+static int note_threshold;
+
+/* The whole text is in view, nothing to scroll, and the box is taller
+ * than note_threshold */
+static gboolean
+note_fits (gpointer scrolled)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+
+  return gtk_widget_get_height (scrolled) > note_threshold
+         && gtk_adjustment_get_upper (adjustment) > 0
+         && gtk_adjustment_get_page_size (adjustment) >= gtk_adjustment_get_upper (adjustment);
+}
+
+/* Grown near its greatest height, not past it, and scrolling the rest */
+static gboolean
+note_scrolls (gpointer scrolled)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  int max_height = gtk_scrolled_window_get_max_content_height (scrolled);
+  int height = gtk_widget_get_height (scrolled);
+
+  return height > max_height * 3 / 4 && height <= max_height
+         && gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment);
+}
+
+/* Back to a small text: the box shrinks again */
+static gboolean
+note_shrunk (gpointer scrolled)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+
+  return gtk_widget_get_height (scrolled) < note_threshold
+         && gtk_adjustment_get_page_size (adjustment) >= gtk_adjustment_get_upper (adjustment);
+}
+
+static void
+test_long_note (void)
+{
+  BmWindow *window = bm_window_new (GTK_APPLICATION (app));
+  g_autoptr(GFile) file = fixture ("uncoloured.bridgemap");
+  GtkWidget *view = inspector_child (window, "description_view");
+  GtkScrolledWindow *scrolled;
+  g_autoptr(GString) text = g_string_new (NULL);
+  int max_height, min_height;
+
+  /* Opened before the window shows, as from the command line */
+  bm_window_open_file (window, file);
+  wait_until (has_document, window);
+  gtk_window_present (GTK_WINDOW (window));
+
+  scrolled = GTK_SCROLLED_WINDOW (gtk_widget_get_parent (view));
+  g_assert_true (GTK_IS_SCROLLED_WINDOW (scrolled));
+  g_assert_true (gtk_scrolled_window_get_propagate_natural_height (scrolled));
+  min_height = gtk_scrolled_window_get_min_content_height (scrolled);
+  max_height = gtk_scrolled_window_get_max_content_height (scrolled);
+  g_assert_cmpint (min_height, >, 0);
+  g_assert_cmpint (max_height, >, min_height);
+
+  /* The map's six lines, as opened: the box grows to show them all */
+  note_threshold = min_height;
+  wait_until (note_fits, scrolled);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (scrolled)), <=, max_height);
+
+  /* Eight lines typed in: it grows again */
+  note_threshold = gtk_widget_get_height (GTK_WIDGET (scrolled));
+  for (int i = 1; i <= 8; i++)
+    g_string_append_printf (text, "Line %d\n", i);
+  bm_edit_set_description (history_of (window), text->str);
+  wait_until (note_fits, scrolled);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (scrolled)), <=, max_height);
+
+  /* Many: it stops growing and scrolls, so every line can be reached */
+  for (int i = 9; i <= 60; i++)
+    g_string_append_printf (text, "Line %d\n", i);
+  bm_edit_set_description (history_of (window), text->str);
+  wait_until (note_scrolls, scrolled);
+
+  /* … and shrinks with the text */
+  note_threshold = max_height / 2;
+  bm_edit_set_description (history_of (window), "Line 1");
+  wait_until (note_shrunk, scrolled);
   close_window (window);
 }
 
@@ -1346,6 +1432,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/inspector/tie", test_tie_inspector);
   g_test_add_func ("/inspector/parties", test_parties);
   g_test_add_func ("/inspector/party-swatches", test_party_swatches);
+  g_test_add_func ("/inspector/long-note", test_long_note);
   g_test_add_func ("/inspector/multi-selection", test_multi_selection);
   g_test_add_func ("/inspector/keyboard-editing", test_keyboard_editing);
   g_test_add_func ("/window/export-and-recent", test_export_and_recent);
