@@ -61,6 +61,10 @@ struct _BmWindow
   BmDocument           *document;
   BmAnalysis           *analysis;
   guint                 analysis_id;
+  /* Counts analyses asked for; one run in a thread is adopted only if no
+   * newer one was asked for meanwhile */
+  guint                 analysis_serial;
+  guint                 analyses_in_flight;
   gboolean              show_gaps;
 
   char                 *find_current;
@@ -241,27 +245,85 @@ update_gaps_tooltip (BmWindow *self)
 }
 
 static void
-run_analysis (BmWindow *self)
+adopt_analysis (BmWindow *self, BmAnalysis *analysis)
 {
   BmAnalysis *old = self->analysis;
+
+  self->analysis = analysis;
+  /* Hand the new one out before the old one goes */
+  bm_canvas_set_analysis (self->canvas, self->analysis);
+  bm_gap_panel_set_analysis (self->gap_panel, get_map (self), self->analysis);
+  g_clear_pointer (&old, bm_analysis_free);
+  update_gaps_tooltip (self);
+}
+
+static void
+run_analysis (BmWindow *self)
+{
   BmMap *map = get_map (self);
 
   g_clear_handle_id (&self->analysis_id, g_source_remove);
-  self->analysis = map != NULL ? bm_analysis_new (map) : NULL;
-  /* Hand the new one out before the old one goes */
-  bm_canvas_set_analysis (self->canvas, self->analysis);
-  bm_gap_panel_set_analysis (self->gap_panel, map, self->analysis);
-  g_clear_pointer (&old, bm_analysis_free);
-  update_gaps_tooltip (self);
+  self->analysis_serial++;
+  adopt_analysis (self, map != NULL ? bm_analysis_new (map) : NULL);
+}
+
+static void
+analysis_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  g_task_return_pointer (task, bm_analysis_new (BM_MAP (data)), (GDestroyNotify) bm_analysis_free);
+}
+
+static void
+analysis_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  BmWindow *self = BM_WINDOW (source);
+  BmAnalysis *analysis = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  self->analyses_in_flight--;
+  if (GPOINTER_TO_UINT (user_data) != self->analysis_serial || get_map (self) == NULL)
+    g_clear_pointer (&analysis, bm_analysis_free);
+  else
+    adopt_analysis (self, analysis);
+}
+
+/* A large map is analysed in a worker thread, on a copy taken now, so
+ * that finding candidate bridges (a second or so at 10,000 actors) never
+ * freezes the window; the gaps shown meanwhile are the last ones found. */
+static void
+start_analysis_in_thread (BmWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  BmMap *map = get_map (self);
+
+  g_clear_handle_id (&self->analysis_id, g_source_remove);
+  if (map == NULL)
+    {
+      run_analysis (self);
+      return;
+    }
+  self->analysis_serial++;
+  self->analyses_in_flight++;
+  task = g_task_new (self, NULL, analysis_done, GUINT_TO_POINTER (self->analysis_serial));
+  g_task_set_task_data (task, bm_map_copy (map), g_object_unref);
+  g_task_run_in_thread (task, analysis_thread);
 }
 
 static gboolean
 analysis_cb (gpointer data)
 {
   BmWindow *self = data;
+  BmMap *map = get_map (self);
 
   self->analysis_id = 0;
-  run_analysis (self);
+  if (map != NULL && bm_map_get_n_actors (map) > ANALYSIS_IMMEDIATE_MAX_ACTORS)
+    start_analysis_in_thread (self);
+  else
+    run_analysis (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -297,8 +359,15 @@ void
 bm_window_flush_analysis (BmWindow *self)
 {
   g_return_if_fail (BM_IS_WINDOW (self));
-  if (self->analysis_id != 0)
+  if (self->analysis_id != 0 || self->analyses_in_flight > 0)
     run_analysis (self);
+}
+
+gboolean
+bm_window_is_analysis_current (BmWindow *self)
+{
+  g_return_val_if_fail (BM_IS_WINDOW (self), FALSE);
+  return self->analysis_id == 0 && self->analyses_in_flight == 0;
 }
 
 static void

@@ -56,6 +56,8 @@ gboolean     bm_window_find             (BmWindow       *self,
 BmAnalysis  *bm_window_get_analysis     (BmWindow       *self);
 /* Runs a pending re-analysis now (tests) */
 void         bm_window_flush_analysis   (BmWindow       *self);
+/* TRUE when the analysis shown is that of the map as it is */
+gboolean     bm_window_is_analysis_current (BmWindow    *self);
 
 BmCanvas    *bm_window_get_canvas       (BmWindow       *self);
 BmInspector *bm_window_get_inspector    (BmWindow       *self);
