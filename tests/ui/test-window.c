@@ -12,6 +12,7 @@
 #include "bm-application.h"
 #include "bm-dialogs.h"
 #include "bm-edit.h"
+#include "bm-generate.h"
 #include "bm-map-io.h"
 #include "bm-render.h"
 #include "bm-window.h"
@@ -912,6 +913,69 @@ test_find (void)
   close_window (window);
 }
 
+static gboolean
+analysis_is_current (gpointer window)
+{
+  return bm_window_is_analysis_current (window);
+}
+
+/* A large map is analysed in a worker thread after an edit: the window
+ * keeps its last gaps meanwhile, and then shows exactly what an analysis
+ * of the map as it is now finds */
+static void
+test_analysis_in_thread (void)
+{
+  g_autoptr(BmMap) generated = bm_generate_map (1500, 4500, 5);
+  g_autoptr(GFile) file = temp_file ("large.bridgemap");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmAnalysis) fresh = NULL;
+  g_autofree char *shown_json = NULL, *fresh_json = NULL;
+  BmWindow *window;
+  BmAnalysis *before;
+  const BmActor *bridge = NULL;
+  BmMap *map;
+
+  g_assert_true (bm_map_save_file (generated, file, NULL, &error));
+  g_assert_no_error (error);
+  window = new_window ();
+  bm_window_open_file (window, file);
+  wait_until (has_document, window);
+  bm_window_flush_analysis (window);
+  map = map_of (window);
+  g_assert_cmpuint (bm_map_get_n_actors (map), >, 1000);
+
+  /* Turn a Track 1.5 bridge into an official: the gaps change */
+  for (guint i = 0; i < bm_map_get_n_actors (map) && bridge == NULL; i++)
+    if (bm_map_get_actor (map, i)->track == BM_TRACK_1_5)
+      bridge = bm_map_get_actor (map, i);
+  g_assert_nonnull (bridge);
+  before = bm_window_get_analysis (window);
+  g_assert_true (bm_edit_set_actor_track (history_of (window), bridge->id, BM_TRACK_2));
+  g_assert_false (bm_window_is_analysis_current (window));
+  wait_until (analysis_is_current, window);
+  g_assert_true (bm_window_get_analysis (window) != before);
+
+  fresh = bm_analysis_new (map);
+  fresh_json = bm_analysis_to_json (fresh);
+  shown_json = bm_analysis_to_json (bm_window_get_analysis (window));
+  g_assert_cmpstr (shown_json, ==, fresh_json);
+
+  /* Two edits in a row: only the analysis of the last state is kept */
+  activate (window, "undo");
+  activate (window, "redo");
+  activate (window, "undo");
+  wait_until (analysis_is_current, window);
+  g_clear_pointer (&fresh, bm_analysis_free);
+  g_clear_pointer (&fresh_json, g_free);
+  g_clear_pointer (&shown_json, g_free);
+  fresh = bm_analysis_new (map);
+  fresh_json = bm_analysis_to_json (fresh);
+  shown_json = bm_analysis_to_json (bm_window_get_analysis (window));
+  g_assert_cmpstr (shown_json, ==, fresh_json);
+
+  close_window (window);
+}
+
 static void
 test_gap_panel (void)
 {
@@ -1427,6 +1491,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/find", test_find);
   g_test_add_func ("/window/context-menu", test_context_menu);
   g_test_add_func ("/window/gap-panel", test_gap_panel);
+  g_test_add_func ("/window/analysis-in-thread", test_analysis_in_thread);
   g_test_add_func ("/window/offer-recovery", test_offer_recovery);
   g_test_add_func ("/inspector/actor-name", test_edit_name);
   g_test_add_func ("/inspector/tie", test_tie_inspector);
