@@ -880,20 +880,73 @@ save_as_action (GSimpleAction *action,
 
 /* ---- export ---- */
 
+typedef struct
+{
+  BmMap *map;             /* a copy: editing goes on meanwhile */
+  GFile *file;
+  char *name;
+  BmExportFormat format;
+  BmExportOptions options;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_object (&job->map);
+  g_clear_object (&job->file);
+  g_free (job->name);
+  g_free (job);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = data;
+  GError *error = NULL;
+
+  if (bm_export_file (job->map, job->file, job->name, job->format, &job->options, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+export_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  BmWindow *self = BM_WINDOW (source);
+  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      bm_show_error (GTK_WIDGET (self), _("Could Not Export the Map"), error->message);
+      return;
+    }
+  if (job->format == BM_EXPORT_PNG && job->options.used_scale < job->options.scale)
+    message = g_strdup_printf (_("Exported “%s” at a reduced size"), job->name);
+  else
+    message = g_strdup_printf (_("Exported “%s”"), job->name);
+  bm_window_toast (self, message);
+}
+
 static void
 export_chosen (GFile    *file,
                gpointer  data)
 {
   g_autoptr(BmWindow) self = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
+  g_autoptr(GTask) task = NULL;
   g_autofree char *name = NULL;
   BmExportFormat format;
-  BmExportOptions options;
+  ExportJob *job;
 
   if (file == NULL || self->document == NULL)
     return;
-  path = g_file_get_path (file);
   name = g_file_get_basename (file);
   if (!bm_export_format_from_path (name, &format) || format == BM_EXPORT_BRIDGEMAP)
     {
@@ -902,22 +955,19 @@ export_chosen (GFile    *file,
                        "the ending decides the format."));
       return;
     }
-  bm_export_options_init (&options);
-  options.show_gaps = self->show_gaps;
-  if (!bm_export_file (get_map (self), file, name, format, &options, &error))
-    {
-      bm_show_error (GTK_WIDGET (self), _("Could Not Export the Map"), error->message);
-      return;
-    }
-  {
-    g_autofree char *message = NULL;
 
-    if (format == BM_EXPORT_PNG && options.used_scale < options.scale)
-      message = g_strdup_printf (_("Exported “%s” at a reduced size"), name);
-    else
-      message = g_strdup_printf (_("Exported “%s”"), name);
-    bm_window_toast (self, message);
-  }
+  /* A large map takes seconds to draw: in a worker thread, from a copy of
+   * the map as it is now, while the window stays responsive */
+  job = g_new0 (ExportJob, 1);
+  job->map = bm_map_copy (get_map (self));
+  job->file = g_object_ref (file);
+  job->name = g_steal_pointer (&name);
+  job->format = format;
+  bm_export_options_init (&job->options);
+  job->options.show_gaps = self->show_gaps;
+  task = g_task_new (self, NULL, export_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_thread);
 }
 
 static void
