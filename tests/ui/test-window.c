@@ -1335,6 +1335,7 @@ test_export_and_recent (void)
   g_autoptr(GFile) csv_ties = temp_file ("actors-ties.csv");
   g_autoptr(GFile) saved = temp_file ("recent.bridgemap");
   g_autoptr(GFile) unknown = temp_file ("briefing.docx");
+  g_autoptr(GFile) nowhere = temp_file ("no-such-folder/briefing.pdf");
   g_autofree char *uri = g_file_get_uri (saved);
   GtkWidget *recent_list;
   gboolean listed = FALSE;
@@ -1354,6 +1355,14 @@ test_export_and_recent (void)
   file_answer = NULL;
   g_assert_cmpstr (answer.heading, ==, "Could Not Export the Map");
   g_assert_false (g_file_query_exists (unknown, NULL));
+  /* A failure in the export (it runs in a thread) is told, with the file */
+  expect_answer ("close", NULL, NULL);
+  file_answer = nowhere;
+  activate (window, "export");
+  wait_for_answer ();
+  file_answer = NULL;
+  g_assert_cmpstr (answer.heading, ==, "Could Not Export the Map");
+  g_assert_nonnull (strstr (answer.body, "briefing.pdf"));
   /* Exporting is not saving */
   g_assert_false (bm_document_get_modified (bm_window_get_document (window)));
 
