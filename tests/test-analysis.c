@@ -536,7 +536,21 @@ test_text_no_gaps (void)
   g_assert_nonnull (strstr (text, "No gaps found."));
   g_assert_nonnull (strstr (text, "opposed leaderships has a Track 1.5 back channel"));
   g_assert_nonnull (strstr (text, "middle-range figure linking them"));
+  g_assert_nonnull (strstr (text, "The Track 1.5 actor reaches the officials of more than one party."));
   assert_report (analysis, "{\"actors\": 5, \"ties\": 7, \"parties\": 2, \"gaps\": []}");
+
+  /* Two of a kind are "both", not "all 2" */
+  g_clear_pointer (&analysis, bm_analysis_free);
+  g_clear_pointer (&text, g_free);
+  add_actor (map, "a_norway", "Norwegian facilitator", NULL, BM_LEVEL_MIDDLE, BM_TRACK_1_5);
+  add_tie (map, "a_norway", "a_pres", BM_TIE_CHANNEL);
+  add_tie (map, "a_norway", "a_cmdr", BM_TIE_CHANNEL);
+  analysis = bm_analysis_new (map);
+  text = bm_analysis_to_text (analysis);
+  g_test_message ("%s", text);
+  g_assert_cmpuint (bm_analysis_get_n_gaps (analysis), ==, 0);
+  g_assert_nonnull (strstr (text, "Both Track 1.5 actors reach the officials of more than one party."));
+  g_assert_null (strstr (text, "All 2"));
 }
 
 static void

@@ -1506,28 +1506,37 @@ append_coverage (BmAnalysis *self, GString *out)
   if (self->n_transfer_parties > 0)
     {
       g_string_append_c (out, ' ');
-      g_string_append_printf (out, ngettext ("The party with both official and unofficial actors has a Track 1.5 route from its unofficial work up to its officials.",
-                                             "Each of the %u parties with both official and unofficial actors has a Track 1.5 route from its unofficial work up to its officials.",
-                                             self->n_transfer_parties),
-                              self->n_transfer_parties);
+      if (self->n_transfer_parties == 2)
+        g_string_append (out, _("Both parties with official and unofficial actors have a Track 1.5 route from their unofficial work up to their officials."));
+      else
+        g_string_append_printf (out, ngettext ("The party with both official and unofficial actors has a Track 1.5 route from its unofficial work up to its officials.",
+                                               "Each of the %u parties with both official and unofficial actors has a Track 1.5 route from its unofficial work up to its officials.",
+                                               self->n_transfer_parties),
+                                self->n_transfer_parties);
     }
 
   if (self->any_opposed && self->n_bridges > 0)
     {
       g_string_append_c (out, ' ');
-      g_string_append_printf (out, ngettext ("The Track 1.5 actor reaches the officials of more than one party.",
-                                             "All %u Track 1.5 actors reach the officials of more than one party.",
-                                             self->n_bridges),
-                              self->n_bridges);
+      if (self->n_bridges == 2)
+        g_string_append (out, _("Both Track 1.5 actors reach the officials of more than one party."));
+      else
+        g_string_append_printf (out, ngettext ("The Track 1.5 actor reaches the officials of more than one party.",
+                                               "All %u Track 1.5 actors reach the officials of more than one party.",
+                                               self->n_bridges),
+                                self->n_bridges);
     }
 
   if (self->n_pyramid_parties > 0)
     {
       g_string_append_c (out, ' ');
-      g_string_append_printf (out, ngettext ("The party with both top leaders and grassroots has a middle-range figure linking them.",
-                                             "Each of the %u parties with both top leaders and grassroots has a middle-range figure linking them.",
-                                             self->n_pyramid_parties),
-                              self->n_pyramid_parties);
+      if (self->n_pyramid_parties == 2)
+        g_string_append (out, _("Both parties with top leaders and grassroots have a middle-range figure linking them."));
+      else
+        g_string_append_printf (out, ngettext ("The party with both top leaders and grassroots has a middle-range figure linking them.",
+                                               "Each of the %u parties with both top leaders and grassroots has a middle-range figure linking them.",
+                                               self->n_pyramid_parties),
+                                self->n_pyramid_parties);
     }
 }
 
