@@ -4,13 +4,21 @@
  *
  * With --validate, --analyze or --export the program works without a
  * display and never initialises GTK; otherwise it opens the window.
+ *
+ * This file is built twice.  `bridgemap` (BM_GUI_PROGRAM defined) links
+ * only the core, so the command line does not pay for loading GTK; to
+ * open the window it replaces itself with BM_GUI_PROGRAM, same process
+ * and same arguments.  That program (BM_HAVE_GUI defined) parses the same
+ * options again and runs the application.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bm-cli.h"
 
@@ -62,6 +70,34 @@ parse_scale (const char *text, double *scale)
   return TRUE;
 }
 
+#ifdef BM_GUI_PROGRAM
+/* Replaces this process with the window's program, given @argv as this
+ * one was: next to this executable when run from the build folder, else
+ * where it is installed.  Returns only on failure. */
+static int
+exec_gui (char **argv)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *path = NULL;
+
+  if (self != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self);
+
+      path = g_build_filename (dir, BM_GUI_PROGRAM, NULL);
+      if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+        g_clear_pointer (&path, g_free);
+    }
+  if (path == NULL)
+    path = g_build_filename (BM_LIBEXECDIR, BM_GUI_PROGRAM, NULL);
+
+  execv (path, argv);
+  fprintf (stderr, _("bridgemap: cannot open the window: %s: %s\n"),
+           path, g_strerror (errno));
+  return 1;
+}
+#endif
+
 int
 main (int argc, char *argv[])
 {
@@ -69,6 +105,10 @@ main (int argc, char *argv[])
   g_autoptr(GError) error = NULL;
   guint n_files;
   double scale = 0;
+#ifdef BM_GUI_PROGRAM
+  /* Parsing rearranges argv; the window's program gets it as it came */
+  g_auto(GStrv) original_argv = g_strdupv (argv);
+#endif
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -145,8 +185,10 @@ main (int argc, char *argv[])
       return bm_cli_export (opt_export, opt_files[0], scale);
     }
 
-#ifdef BM_HAVE_GUI
+#if defined (BM_HAVE_GUI)
   return bm_application_run (opt_files);
+#elif defined (BM_GUI_PROGRAM)
+  return exec_gui (original_argv);
 #else
   fprintf (stderr, _("bridgemap: this build has no window; use --validate, --analyze or --export\n"));
   return 1;
