@@ -678,26 +678,34 @@ check_png_same_as_one_drawing (const char *band_bytes)
   cairo_surface_flush (reference);
 
   for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      {
-        guint32 a = pixel_at (image, x, y), b = pixel_at (reference, x, y);
+    {
+      guint stray_in_row = 0;
 
-        for (int shift = 0; shift < 24; shift += 8)
-          {
-            int d = ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff));
-            if (d > 24)
-              {
-                g_test_message ("pixel (%d, %d) is %06x, drawn directly %06x", x, y, a, b);
-                stray++;
-                break;
-              }
-          }
-        if (a != b)
-          shaded++;
-      }
-  /* cairo 1.18 may rasterise a faint antialiased speck differently on a
-   * smaller surface: a few lone pixels, where a seam would be hundreds */
-  g_assert_cmpuint (stray, <=, 32);
+      for (int x = 0; x < width; x++)
+        {
+          guint32 a = pixel_at (image, x, y), b = pixel_at (reference, x, y);
+
+          for (int shift = 0; shift < 24; shift += 8)
+            {
+              int d = ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff));
+              if (d > 24)
+                {
+                  g_test_message ("pixel (%d, %d) is %06x, drawn directly %06x", x, y, a, b);
+                  stray_in_row++;
+                  break;
+                }
+            }
+          if (a != b)
+            shaded++;
+        }
+      /* A seam would be a row, or most of one, drawn wrong */
+      g_assert_cmpuint (stray_in_row, <=, 16);
+      stray += stray_in_row;
+    }
+  /* cairo 1.18 places glyphs at quarter pixels, so that a label drawn on a
+   * band of its own can shade a few of its edge pixels differently: short
+   * specks, scattered, a few per label */
+  g_assert_cmpuint (stray, <=, (guint) width / 8);
   g_assert_cmpuint (shaded, <, (guint) width);
 
   cairo_surface_destroy (image);
