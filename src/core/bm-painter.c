@@ -1143,15 +1143,14 @@ raster_segment (BmPainter *p, double x1, double y1, double x2, double y2,
   g_array_append_val (p->recs, r);
 }
 
+/* Records @n points (in pixels) as one shape, unless all of it lies
+ * outside the rows this painter draws */
 static void
-raster_polygon (BmPainter *p, const double *xy, int n, double hw)
+record_points (BmPainter *p, RecType type, const double *xy, int n, double hw, double reach)
 {
   Rec r = { 0, };
-  double reach = 10 * (hw >= 0 ? hw + 0.5 : 0.5) + 1.5;
 
-  if (n < 3 || n > 16)
-    return;
-  r.type = REC_POLYGON;
+  r.type = type;
   r.n = n;
   r.first = p->rec_points->len;
   r.hw = hw;
@@ -1167,6 +1166,14 @@ raster_polygon (BmPainter *p, const double *xy, int n, double hw)
   r.src = src_of (p);
   g_array_append_vals (p->rec_points, xy, 2 * n);
   g_array_append_val (p->recs, r);
+}
+
+static void
+raster_polygon (BmPainter *p, const double *xy, int n, double hw)
+{
+  if (n < 3 || n > 16)
+    return;
+  record_points (p, REC_POLYGON, xy, n, hw, 10 * (hw >= 0 ? hw + 0.5 : 0.5) + 1.5);
 }
 
 static void
@@ -1203,28 +1210,7 @@ raster_polyline (BmPainter *p, const double *xy, int n, double hw)
   double reach = hw + 1.5;
 
   for (int start = 0; start + 1 < n; start += POLYLINE_CHUNK)
-    {
-      const double *c = xy + 2 * start;
-      int m = MIN (POLYLINE_CHUNK + 1, n - start);
-      Rec r = { 0, };
-
-      r.type = REC_POLYLINE;
-      r.n = m;
-      r.first = p->rec_points->len;
-      r.hw = hw;
-      r.ymin = G_MAXDOUBLE;
-      r.ymax = -G_MAXDOUBLE;
-      for (int i = 0; i < m; i++)
-        {
-          r.ymin = MIN (r.ymin, c[2 * i + 1] - reach);
-          r.ymax = MAX (r.ymax, c[2 * i + 1] + reach);
-        }
-      if (r.ymax < p->cy0 || r.ymin > p->cy1)
-        continue;
-      r.src = src_of (p);
-      g_array_append_vals (p->rec_points, c, 2 * m);
-      g_array_append_val (p->recs, r);
-    }
+    record_points (p, REC_POLYLINE, xy + 2 * start, MIN (POLYLINE_CHUNK + 1, n - start), hw, reach);
 }
 
 #define STRIP_BYTES (384 * 1024)
