@@ -1326,6 +1326,18 @@ file_exists (gpointer file)
   return g_file_query_exists (file, NULL);
 }
 
+/* Exports to @file and expects the error alert */
+static void
+export_refused (BmWindow *window, GFile *file)
+{
+  expect_answer ("close", NULL, NULL);
+  file_answer = file;
+  activate (window, "export");
+  wait_for_answer ();
+  file_answer = NULL;
+  g_assert_cmpstr (answer.heading, ==, "Could Not Export the Map");
+}
+
 static void
 test_export_and_recent (void)
 {
@@ -1348,20 +1360,10 @@ test_export_and_recent (void)
   activate (window, "export");
   wait_until (file_exists, csv_ties);
   g_assert_true (g_file_query_exists (csv, NULL));
-  expect_answer ("close", NULL, NULL);
-  file_answer = unknown;
-  activate (window, "export");
-  wait_for_answer ();
-  file_answer = NULL;
-  g_assert_cmpstr (answer.heading, ==, "Could Not Export the Map");
+  export_refused (window, unknown);
   g_assert_false (g_file_query_exists (unknown, NULL));
   /* A failure in the export (it runs in a thread) is told, with the file */
-  expect_answer ("close", NULL, NULL);
-  file_answer = nowhere;
-  activate (window, "export");
-  wait_for_answer ();
-  file_answer = NULL;
-  g_assert_cmpstr (answer.heading, ==, "Could Not Export the Map");
+  export_refused (window, nowhere);
   g_assert_nonnull (strstr (answer.body, "briefing.pdf"));
   /* Exporting is not saving */
   g_assert_false (bm_document_get_modified (bm_window_get_document (window)));
