@@ -932,6 +932,21 @@ draw_overlays (BmCanvas *self, cairo_t *cr, int width, int height)
   cairo_scale (cr, self->scale, self->scale);
   cairo_translate (cr, -self->ox, -self->oy);
 
+  /* A dragged actor's place in the cached scene shows as a faded ghost */
+  if (self->drag_mode == DRAG_MOVE && self->drag_ids != NULL && !cache_stale)
+    for (guint i = 0; i < self->drag_ids->len; i++)
+      {
+        const BmActor *actor = bm_map_lookup_actor (self->map, g_ptr_array_index (self->drag_ids, i));
+        const BmPoint *p = actor != NULL ? actor_position (self, actor->id) : NULL;
+
+        if (p == NULL)
+          continue;
+        cairo_new_path (cr);
+        cairo_arc (cr, p->x, p->y, bm_render_actor_radius (actor) * 1.5 + 2 / self->scale, 0, 2 * G_PI);
+        cairo_set_source_rgba (cr, 1, 1, 1, 0.65);
+        cairo_fill (cr);
+      }
+
   /* What moves, and what the cache shows in an old state */
   if (self->drag_mode == DRAG_MOVE && self->drag_ids != NULL)
     for (guint i = 0; i < self->drag_ids->len; i++)
