@@ -707,6 +707,41 @@ span_butt (guint32 *row, int n, int room, double perp, double along, double nx, 
     }
 }
 
+/* The columns [*xa, *xb] of a row that lie within @reach of the line
+ * through (x1, y1) along (ux, uy), normal (nx, ny), and between @amin and
+ * @amax along it; @py is the row's centre less y1.  FALSE when none. */
+static gboolean
+band_row_span (double x1, double py, double ux, double uy, double nx, double ny,
+               double reach, double amin, double amax, double *xa, double *xb)
+{
+  /* |perp| ≤ reach */
+  if (fabs (nx) > 1e-12)
+    {
+      double inv_nx = 1 / nx;
+      double c = x1 - py * ny * inv_nx, h = reach * fabs (inv_nx);
+      *xa = c - h;
+      *xb = c + h;
+    }
+  else
+    {
+      if (fabs (py * ny) > reach)
+        return FALSE;
+      *xa = -G_MAXDOUBLE;
+      *xb = G_MAXDOUBLE;
+    }
+  /* amin ≤ along ≤ amax */
+  if (fabs (ux) > 1e-12)
+    {
+      double inv_ux = 1 / ux;
+      double c0 = x1 + (amin - py * uy) * inv_ux, c1 = x1 + (amax - py * uy) * inv_ux;
+      *xa = MAX (*xa, MIN (c0, c1));
+      *xb = MIN (*xb, MAX (c0, c1));
+    }
+  else if (py * uy < amin || py * uy > amax)
+    return FALSE;
+  return *xa <= *xb;
+}
+
 /* A segment in pixels with half width hw.  round: round caps, else butt.
  * ring ≥ 0: only a line of half width hw at distance ring from the
  * segment (the outline of a pill or of a circle). */
@@ -717,7 +752,7 @@ rasterize_segment (const Window *p, const Src *srcp, double x1, double y1, doubl
   const Src src = *srcp;
   double dx = x2 - x1, dy = y2 - y1;
   double len = sqrt (dx * dx + dy * dy);
-  double ux, uy, nx, ny, inv_nx, inv_ux;
+  double ux, uy, nx, ny;
   double reach = (ring >= 0 ? ring + hw : hw) + 0.5;
   double amin, amax;
   int j0, j1;
@@ -737,8 +772,6 @@ rasterize_segment (const Window *p, const Src *srcp, double x1, double y1, doubl
     }
   nx = -uy;
   ny = ux;
-  inv_nx = fabs (nx) > 1e-12 ? 1 / nx : 0;
-  inv_ux = fabs (ux) > 1e-12 ? 1 / ux : 0;
   amin = round ? -reach : -0.5;
   amax = round ? len + reach : len + 0.5;
 
@@ -751,40 +784,7 @@ rasterize_segment (const Window *p, const Src *srcp, double x1, double y1, doubl
       guint32 *row;
       double perp, along;
 
-      /* |perp| ≤ reach */
-      if (inv_nx != 0)
-        {
-          double c = x1 - py * ny * inv_nx, h = reach * fabs (inv_nx);
-          xa = c - h;
-          xb = c + h;
-        }
-      else
-        {
-          if (fabs (py * ny) > reach)
-            continue;
-          xa = -G_MAXDOUBLE;
-          xb = G_MAXDOUBLE;
-        }
-      /* amin ≤ along ≤ amax */
-      if (inv_ux != 0)
-        {
-          double c0 = x1 + (amin - py * uy) * inv_ux, c1 = x1 + (amax - py * uy) * inv_ux;
-          if (c0 > c1)
-            {
-              double t = c0;
-              c0 = c1;
-              c1 = t;
-            }
-          xa = MAX (xa, c0);
-          xb = MIN (xb, c1);
-        }
-      else
-        {
-          double al = py * uy;
-          if (al < amin || al > amax)
-            continue;
-        }
-      if (xa > xb)
+      if (!band_row_span (x1, py, ux, uy, nx, ny, reach, amin, amax, &xa, &xb))
         continue;
       clip_cols (p, xa, xb, &i0, &i1);
       if (i0 >= i1)
@@ -918,7 +918,7 @@ rasterize_dots (const Window *p, const Src *srcp, double x1, double y1, double x
   const Src src = *srcp;
   double dx = x2 - x1, dy = y2 - y1;
   double len = sqrt (dx * dx + dy * dy);
-  double ux, uy, nx, ny, inv_nx, inv_ux;
+  double ux, uy, nx, ny;
   double reach = hw + 0.5;
   int kmax, j0, j1;
 
@@ -932,8 +932,6 @@ rasterize_dots (const Window *p, const Src *srcp, double x1, double y1, double x
   uy = dy / len;
   nx = -uy;
   ny = ux;
-  inv_nx = fabs (nx) > 1e-12 ? 1 / nx : 0;
-  inv_ux = fabs (ux) > 1e-12 ? 1 / ux : 0;
 
   clip_rows (p, MIN (y1, y2) - reach - 1, MAX (y1, y2) + reach + 1, &j0, &j1);
   for (int j = j0; j < j1; j++)
@@ -944,32 +942,7 @@ rasterize_dots (const Window *p, const Src *srcp, double x1, double y1, double x
       guint32 *row;
       double perp, along;
 
-      if (inv_nx != 0)
-        {
-          double c = x1 - py * ny * inv_nx, h = reach * fabs (inv_nx);
-          xa = c - h;
-          xb = c + h;
-        }
-      else
-        {
-          if (fabs (py * ny) > reach)
-            continue;
-          xa = -G_MAXDOUBLE;
-          xb = G_MAXDOUBLE;
-        }
-      if (inv_ux != 0)
-        {
-          double c0 = x1 + (-reach - py * uy) * inv_ux, c1 = x1 + (kmax * period + reach - py * uy) * inv_ux;
-          if (c0 > c1)
-            {
-              double t = c0;
-              c0 = c1;
-              c1 = t;
-            }
-          xa = MAX (xa, c0);
-          xb = MIN (xb, c1);
-        }
-      if (xa > xb)
+      if (!band_row_span (x1, py, ux, uy, nx, ny, reach, -reach, kmax * period + reach, &xa, &xb))
         continue;
       clip_cols (p, xa, xb, &i0, &i1);
       if (i0 >= i1)
