@@ -106,43 +106,13 @@ occupancy_add (Occupancy *occ, double x, double y, double r)
   g_array_append_val (list, idx);
 }
 
-/* TRUE when a disc at (x, y) of radius r would come too close to one
- * already there.  Radii never exceed GRID / 2 minus the clearance, except
- * for odd data; for those the neighbourhood searched grows. */
-static gboolean
-occupancy_collides (Occupancy *occ, double x, double y, double r, double max_r)
-{
-  double reach = r + max_r + CLEARANCE;
-  int span = (int) ceil (reach / GRID);
-  gint64 cx0 = (gint64) floor (x / GRID);
-  gint64 cy0 = (gint64) floor (y / GRID);
-
-  for (gint64 cx = cx0 - span; cx <= cx0 + span; cx++)
-    for (gint64 cy = cy0 - span; cy <= cy0 + span; cy++)
-      {
-        gint64 key = (cx << 32) ^ (cy & 0xffffffff);
-        GArray *list = g_hash_table_lookup (occ->cells, &key);
-
-        if (list == NULL)
-          continue;
-        for (guint i = 0; i < list->len; i++)
-          {
-            const Disc *d = &g_array_index (occ->discs, Disc,
-                                            g_array_index (list, guint, i));
-            double min = r + d->r + CLEARANCE;
-            double dx = d->x - x, dy = d->y - y;
-
-            if (dx * dx + dy * dy < min * min)
-              return TRUE;
-          }
-      }
-  return FALSE;
-}
-
 /* How deep a disc at (x, y) of radius r would cut into the ones there
- * (clearance included); 0 when it would not */
+ * (clearance included); 0 when it would not.  With @any, only whether it
+ * would: a positive value at the first disc it comes too close to.  Radii
+ * never exceed GRID / 2 minus the clearance, except for odd data; for
+ * those the neighbourhood searched grows. */
 static double
-occupancy_intrusion (Occupancy *occ, double x, double y, double r, double max_r)
+occupancy_intrusion (Occupancy *occ, double x, double y, double r, double max_r, gboolean any)
 {
   double reach = r + max_r + CLEARANCE;
   int span = (int) ceil (reach / GRID);
@@ -163,9 +133,12 @@ occupancy_intrusion (Occupancy *occ, double x, double y, double r, double max_r)
             const Disc *d = &g_array_index (occ->discs, Disc,
                                             g_array_index (list, guint, i));
             double min = r + d->r + CLEARANCE;
-            double dist = hypot (d->x - x, d->y - y);
+            double dx = d->x - x, dy = d->y - y;
 
-            deepest = MAX (deepest, min - dist);
+            if (!any)
+              deepest = MAX (deepest, min - hypot (dx, dy));
+            else if (dx * dx + dy * dy < min * min)
+              return 1;
           }
       }
   return deepest;
@@ -448,7 +421,7 @@ bm_layout_positions_array (BmMap *map)
                     continue;
                   x = bm_round_position (tx + di * CELL_WIDTH / 2);
                   y = bm_round_position (band_top + (row + 0.5) * ROW_HEIGHT);
-                  if (!occupancy_collides (&occ, x, y, r, max_r))
+                  if (occupancy_intrusion (&occ, x, y, r, max_r, TRUE) == 0)
                     {
                       pos[p->index].x = x;
                       pos[p->index].y = y;
@@ -457,7 +430,7 @@ bm_layout_positions_array (BmMap *map)
                     }
                   else if (ring <= NEAR_RINGS)
                     {
-                      double cut = occupancy_intrusion (&occ, x, y, r, max_r);
+                      double cut = occupancy_intrusion (&occ, x, y, r, max_r, FALSE);
                       if (cut < best_cut)
                         {
                           best_cut = cut;
