@@ -27,41 +27,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-util.h"
 #include "bm-analysis.h"
 #include "bm-generate.h"
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *values, guint n)
-{
-  qsort (values, n, sizeof (double), cmp_double);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-static double
-cpu_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static char *
-load_average (void)
-{
-  g_autofree char *text = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return g_strdup ("?");
-  return g_strndup (text, strcspn (text, " "));
-}
 
 static void
 run (const char *label, BmMap *map, guint runs, gboolean all_betweenness, gboolean cold,
@@ -83,7 +51,7 @@ run (const char *label, BmMap *map, guint runs, gboolean all_betweenness, gboole
       if (cold)
         bm_analysis_clear_cache ();
       start = g_get_monotonic_time ();
-      cpu0 = cpu_ms ();
+      cpu0 = bench_cpu_ms ();
       analysis = bm_analysis_new (map);
       g_autofree char *json = NULL;
       volatile double sum = 0;
@@ -93,14 +61,14 @@ run (const char *label, BmMap *map, guint runs, gboolean all_betweenness, gboole
           sum += bm_analysis_get_betweenness (analysis, i);
       json = bm_analysis_to_json (analysis);
       wall[r] = (g_get_monotonic_time () - start) / 1000.0;
-      cpu[r] = cpu_ms () - cpu0;
+      cpu[r] = bench_cpu_ms () - cpu0;
       n_gaps = bm_analysis_get_n_gaps (analysis);
     }
 
-  load = load_average ();
-  m = median (wall, runs);
+  load = bench_load_average ();
+  m = bench_median (wall, runs);
   printf ("  %-18s %10.3f ms  (cpu %10.3f ms, %u runs, load %s)  goal <= %g ms: %s\n",
-          label, m, median (cpu, runs), runs, load, goal_ms, m <= goal_ms ? "met" : "MISSED");
+          label, m, bench_median (cpu, runs), runs, load, goal_ms, m <= goal_ms ? "met" : "MISSED");
   (void) n_gaps;
 }
 

@@ -24,6 +24,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "bench-util.h"
 #include "bm-canvas-private.h"
 #include "bm-analysis.h"
 #include "bm-generate.h"
@@ -43,13 +44,6 @@ drain (void)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   between_max_ms = MAX (between_max_ms, (g_get_monotonic_time () - start) / 1000.0);
-}
-
-static int
-compare_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
 }
 
 static double
@@ -84,7 +78,7 @@ static Stats
 stats (double *t, int n)
 {
   Stats s;
-  qsort (t, n, sizeof *t, compare_double);
+  qsort (t, n, sizeof *t, bench_compare_double);
   s.median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
   s.p95 = t[(int) ((n - 1) * 0.95 + 0.5)];
   return s;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench-util.h"
 #include "bm-application.h"
 #include "bm-edit.h"
 #include "bm-generate.h"
@@ -28,43 +29,12 @@
 
 #define RUNS 15
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *values, guint n)
-{
-  qsort (values, n, sizeof (double), cmp_double);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-static double
-now_ms (void)
-{
-  return g_get_monotonic_time () / 1000.0;
-}
-
 static void
 settle (void)
 {
   for (int i = 0; i < 3; i++)
     while (g_main_context_pending (NULL))
       g_main_context_iteration (NULL, FALSE);
-}
-
-static char *
-load_average (void)
-{
-  g_autofree char *text = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return g_strdup ("?");
-  *strchr (text, ' ') = '\0';
-  return g_steal_pointer (&text);
 }
 
 static void
@@ -118,33 +88,33 @@ measure (BmApplication *app,
       double t0, t1;
 
       bm_history_break_coalescing (history);
-      t0 = now_ms ();
+      t0 = bench_now_ms ();
       bm_edit_set_actor_note (history, id, note);
-      sync_edit[r] = now_ms () - t0;
+      sync_edit[r] = bench_now_ms () - t0;
       settle ();
       bm_window_flush_analysis (window);
 
       bm_edit_set_actor_name (history, named, name);
-      t0 = now_ms ();
+      t0 = bench_now_ms ();
       bm_window_flush_analysis (window);
-      changed[r] = now_ms () - t0;
+      changed[r] = bench_now_ms () - t0;
       settle ();
 
       bm_history_break_coalescing (history);
       bm_edit_move_actors (history, ids, r % 2 ? 1 : -1, 0);
-      t1 = now_ms ();
+      t1 = bench_now_ms ();
       bm_window_flush_analysis (window);
-      unchanged[r] = now_ms () - t1;
+      unchanged[r] = bench_now_ms () - t1;
       settle ();
     }
 
-  load = load_average ();
+  load = bench_load_average ();
   printf ("Map: %u actors, %u ties, %u gaps (load %s)\n", n_actors, n_ties,
           bm_analysis_get_n_gaps (bm_window_get_analysis (window)), load);
-  printf ("  edit, synchronous part       %8.2f ms\n", median (sync_edit, RUNS));
-  printf ("  re-analysis, gaps changed    %8.2f ms%s\n", median (changed, RUNS),
-          n_actors <= 300 ? (median (changed, RUNS) <= 5 ? "  goal <= 5 ms: met" : "  goal <= 5 ms: MISSED") : "");
-  printf ("  re-analysis, gaps unchanged  %8.2f ms\n", median (unchanged, RUNS));
+  printf ("  edit, synchronous part       %8.2f ms\n", bench_median (sync_edit, RUNS));
+  printf ("  re-analysis, gaps changed    %8.2f ms%s\n", bench_median (changed, RUNS),
+          n_actors <= 300 ? (bench_median (changed, RUNS) <= 5 ? "  goal <= 5 ms: met" : "  goal <= 5 ms: MISSED") : "");
+  printf ("  re-analysis, gaps unchanged  %8.2f ms\n", bench_median (unchanged, RUNS));
   fflush (stdout);
 
   bm_window_set_document (window, NULL);

@@ -29,34 +29,11 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bench-util.h"
 #include "bm-export.h"
 #include "bm-generate.h"
 #include "bm-map-io.h"
 #include "bm-render.h"
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof (double), cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static char *
-load_average (void)
-{
-  g_autofree char *text = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return g_strdup ("?");
-  return g_strndup (text, strcspn (text, " "));
-}
 
 /* Width and height of a PNG file, from its IHDR */
 static gboolean
@@ -222,9 +199,9 @@ bench_map (guint n_actors, guint runs, const char *bridgemap, gboolean have_neat
       if (format == BM_EXPORT_PNG)
         used_scale = options.used_scale;
       g_stat (out, &st);
-      load = (g_free (load), load_average ());
+      load = (g_free (load), bench_load_average ());
       printf ("  %-10s %8.3f s  (%10.1f KiB, median of %u, load %s)%s\n", extensions[f],
-              median (wall, runs), st.st_size / 1024.0, runs, load,
+              bench_median (wall, runs), st.st_size / 1024.0, runs, load,
               format == BM_EXPORT_PNG ? "  scale 1" : "");
     }
 
@@ -268,16 +245,16 @@ bench_map (guint n_actors, guint runs, const char *bridgemap, gboolean have_neat
         ours[r] = time_command (ours_argv, &ours_cpu[r]);
   }
 
-  load = (g_free (load), load_average ());
+  load = (g_free (load), bench_load_average ());
   printf ("  PNG, whole command, %u x %u px (scale %.3g):\n", width, height, used_scale);
   printf ("                         wall        cpu (all threads)\n");
-  printf ("    bridgemap --export   %8.3f s  %8.3f s\n", median (ours, runs), median (ours_cpu, runs));
+  printf ("    bridgemap --export   %8.3f s  %8.3f s\n", bench_median (ours, runs), bench_median (ours_cpu, runs));
   if (have_neato)
     {
-      double o = median (ours, runs), t = median (theirs, runs);
+      double o = bench_median (ours, runs), t = bench_median (theirs, runs);
 
       printf ("    neato -n2 -Tpng      %8.3f s  %8.3f s  (%u x %u px)\n", t,
-              median (theirs_cpu, runs), gv_width, gv_height);
+              bench_median (theirs_cpu, runs), gv_width, gv_height);
       printf ("    ours / Graphviz      %8.2f    goal <= 0.50: %s  (wall, median of %u, load %s)\n",
               o / t, o / t <= 0.5 ? "met" : "MISSED", runs, load);
     }

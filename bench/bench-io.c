@@ -24,48 +24,21 @@
 
 #include <glib/gstdio.h>
 
+#include "bench-util.h"
 #include "bm-generate.h"
 #include "bm-map-io.h"
 
 #define GOAL_LOAD_SAVE_MS 300.0
 #define GOAL_PEAK_MB 150.0
 
-static int
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 static double
 median (GArray *samples)
 {
-  g_array_sort (samples, compare_doubles);
-  if (samples->len == 0)
-    return 0;
-  if (samples->len % 2 == 1)
-    return g_array_index (samples, double, samples->len / 2);
-  return (g_array_index (samples, double, samples->len / 2 - 1) +
-          g_array_index (samples, double, samples->len / 2)) / 2;
-}
-
-static double
-now_ms (void)
-{
-  return g_get_monotonic_time () / 1000.0;
+  return bench_median ((double *) (void *) samples->data, samples->len);
 }
 
 /* CPU time of this process (user + system): steadier than the wall clock
  * when other programs share the machine */
-static double
-cpu_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
 typedef struct
 {
   GArray *wall;
@@ -90,15 +63,15 @@ timer_clear (Timer *t)
 static inline void
 timer_start (Timer *t)
 {
-  t->wall0 = now_ms ();
-  t->cpu0 = cpu_ms ();
+  t->wall0 = bench_now_ms ();
+  t->cpu0 = bench_cpu_ms ();
 }
 
 static inline void
 timer_stop (Timer *t)
 {
-  double wall = now_ms () - t->wall0;
-  double cpu = cpu_ms () - t->cpu0;
+  double wall = bench_now_ms () - t->wall0;
+  double cpu = bench_cpu_ms () - t->cpu0;
 
   g_array_append_val (t->wall, wall);
   g_array_append_val (t->cpu, cpu);
@@ -152,12 +125,12 @@ save_file_or_die (BmMap *map, const char *path)
 static int
 run_peak (const char *path)
 {
-  double t0 = now_ms ();
+  double t0 = bench_now_ms ();
   g_autoptr(BmMap) map = load_file_or_die (path);
-  double t1 = now_ms ();
+  double t1 = bench_now_ms ();
 
   save_file_or_die (map, path);
-  printf ("%.3f %.3f %.1f\n", t1 - t0, now_ms () - t1, peak_rss_mb ());
+  printf ("%.3f %.3f %.1f\n", t1 - t0, bench_now_ms () - t1, peak_rss_mb ());
   return 0;
 }
 
