@@ -40,18 +40,6 @@ typedef struct
 
 /* ---- a spatial hash of occupied discs ------------------------------------ */
 
-/* g_int64_hash folds the two halves together, so packed (x, y) cells
- * that share x ^ y collide; mix all the bits instead */
-static guint
-mixed_int64_hash (gconstpointer v)
-{
-  guint64 x = *(const guint64 *) v;
-  x ^= x >> 33;
-  x *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  x ^= x >> 33;
-  return (guint) x;
-}
-
 typedef struct
 {
   double x, y, r;
@@ -75,7 +63,7 @@ static void
 occupancy_init (Occupancy *occ)
 {
   occ->discs = g_array_new (FALSE, FALSE, sizeof (Disc));
-  occ->cells = g_hash_table_new_full (mixed_int64_hash, g_int64_equal, g_free,
+  occ->cells = g_hash_table_new_full (bm_cell_hash, g_int64_equal, g_free,
                                       (GDestroyNotify) g_array_unref);
 }
 

@@ -68,18 +68,6 @@ static const guint32 palette[] = {
 
 /* ---- small helpers --------------------------------------------------------- */
 
-/* g_int64_hash folds the two halves together, so packed (x, y) cells
- * that share x ^ y collide; mix all the bits instead */
-static guint
-mixed_int64_hash (gconstpointer v)
-{
-  guint64 x = *(const guint64 *) v;
-  x ^= x >> 33;
-  x *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  x ^= x >> 33;
-  return (guint) x;
-}
-
 static void
 set_color (cairo_t *cr, guint32 c)
 {
@@ -1463,7 +1451,7 @@ tie_offsets (const Scene *s, const int *from_idx, const int *to_idx)
 {
   guint n_ties = bm_map_get_n_ties (s->map);
   double *offsets = g_new0 (double, MAX (n_ties, 1));
-  g_autoptr(GHashTable) counts = g_hash_table_new_full (mixed_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (bm_cell_hash, g_int64_equal, g_free, NULL);
   g_autofree guint *ordinal = g_new0 (guint, MAX (n_ties, 1));
   gboolean any = FALSE;
 
@@ -1988,7 +1976,7 @@ rect_index_new (void)
 {
   RectIndex *ri = g_new0 (RectIndex, 1);
   ri->rects = g_array_new (FALSE, FALSE, sizeof (BmRect));
-  ri->cells = g_hash_table_new_full (mixed_int64_hash, g_int64_equal, g_free,
+  ri->cells = g_hash_table_new_full (bm_cell_hash, g_int64_equal, g_free,
                                      (GDestroyNotify) g_array_unref);
   return ri;
 }
@@ -2210,7 +2198,7 @@ tie_index_build (TieIndex *ti, Scene *s, TieLayout *tl, const BmRect *area)
 {
   guint entries = 0;
 
-  ti->cells = g_hash_table_new_full (mixed_int64_hash, g_int64_equal, g_free,
+  ti->cells = g_hash_table_new_full (bm_cell_hash, g_int64_equal, g_free,
                                      (GDestroyNotify) g_array_unref);
   ti->stamp = g_new0 (guint, MAX (tl->n, 1));
   ti->query = 0;

@@ -304,6 +304,17 @@ bm_round_position (double v)
   return r == 0.0 ? 0.0 : r; /* no negative zero */
 }
 
+guint
+bm_cell_hash (gconstpointer key)
+{
+  guint64 x = *(const guint64 *) key;
+
+  x ^= x >> 33;
+  x *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  x ^= x >> 33;
+  return (guint) x;
+}
+
 gboolean
 bm_id_is_valid (const char *id)
 {

@@ -121,4 +121,9 @@ double   bm_round_position (double v);
 /* ids match [A-Za-z_][A-Za-z0-9_.-]* */
 gboolean bm_id_is_valid (const char *id);
 
+/* A GHashFunc for gint64 keys that pack two grid coordinates:
+ * g_int64_hash folds the two halves together, so cells sharing x ^ y
+ * would collide; this mixes all the bits */
+guint    bm_cell_hash (gconstpointer key);
+
 G_END_DECLS
