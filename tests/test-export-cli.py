@@ -307,6 +307,18 @@ def noto_only_env(tmp):
     return env
 
 
+NO_NOTO = "skip the Noto fonts (fonts-noto-core, fonts-noto-cjk) are not installed"
+
+
+def export_scripts(tmp, name, env):
+    """Exports the map of names in five scripts to @name in @tmp"""
+    out = os.path.join(tmp, name)
+    result = subprocess.run([BRIDGEMAP, "--export=" + out, SCRIPTS], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, (result.returncode, result.stderr)
+    return out
+
+
 def names_in(text):
     """@text as a reader compares it: NFC, no bidi controls, one space"""
     text = unicodedata.normalize("NFC", text).translate(BIDI_CONTROLS)
@@ -319,11 +331,8 @@ def pdf_names_are_text_with_noto_fonts_only(tmp):
         return need("pdftotext", "pdffonts")
     env = noto_only_env(tmp)
     if env is None:
-        return "skip the Noto fonts (fonts-noto-core, fonts-noto-cjk) are not installed"
-    out = os.path.join(tmp, "scripts.pdf")
-    result = subprocess.run([BRIDGEMAP, "--export=" + out, SCRIPTS], env=env,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, (result.returncode, result.stderr)
+        return NO_NOTO
+    out = export_scripts(tmp, "scripts.pdf", env)
     fonts = subprocess.run(["pdffonts", out], capture_output=True, text=True).stdout
     assert "Noto" in fonts and "DejaVu" not in fonts, fonts
     raw = subprocess.run(["pdftotext", "-enc", "UTF-8", out, "-"], env=env,
@@ -350,11 +359,8 @@ def svg_names_are_invisible_text_over_the_outlines(tmp):
         return need("rsvg-convert")
     env = noto_only_env(tmp)
     if env is None:
-        return "skip the Noto fonts (fonts-noto-core, fonts-noto-cjk) are not installed"
-    out = os.path.join(tmp, "scripts.svg")
-    result = subprocess.run([BRIDGEMAP, "--export=" + out, SCRIPTS], env=env,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, (result.returncode, result.stderr)
+        return NO_NOTO
+    out = export_scripts(tmp, "scripts.svg", env)
     svg = "{http://www.w3.org/2000/svg}"
     tree = ET.parse(out)
     lines = ["".join(t.itertext()) for t in tree.getroot().iter(svg + "text")]
