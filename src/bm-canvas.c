@@ -275,12 +275,29 @@ copy_positions (GHashTable *positions)
   return copy;
 }
 
+/* Draws what @options asks of the view (@scale, @ox, @oy) of a widget
+ * @width × @height pixels large onto @cr, a surface of its size */
+static void
+draw_view (cairo_t *cr, BmMap *map, BmRenderOptions *options,
+           double scale, double ox, double oy, double width, double height, int device_scale)
+{
+  BmRect clip = { ox, oy, width / scale, height / scale };
+
+  options->pixels_per_unit = scale * device_scale;
+  options->clip = &clip;
+  cairo_save (cr);
+  cairo_scale (cr, scale, scale);
+  cairo_translate (cr, -ox, -oy);
+  bm_render_draw (cr, map, options);
+  cairo_restore (cr);
+  options->clip = NULL;
+}
+
 static cairo_surface_t *
 render_scene (RenderJob *job)
 {
   cairo_surface_t *surface;
   BmRenderOptions options;
-  BmRect clip;
   cairo_t *cr;
   int pw = MAX (1, job->width * job->device_scale);
   int ph = MAX (1, job->height * job->device_scale);
@@ -296,16 +313,8 @@ render_scene (RenderJob *job)
   options.analysis = job->analysis;
   options.positions = job->positions;
   options.highlighted = job->highlight && g_hash_table_size (job->highlight) ? job->highlight : NULL;
-  options.pixels_per_unit = job->scale * job->device_scale;
-  clip.x = job->ox;
-  clip.y = job->oy;
-  clip.width = job->width / job->scale;
-  clip.height = job->height / job->scale;
-  options.clip = &clip;
-
-  cairo_scale (cr, job->scale, job->scale);
-  cairo_translate (cr, -job->ox, -job->oy);
-  bm_render_draw (cr, job->map, &options);
+  draw_view (cr, job->map, &options, job->scale, job->ox, job->oy,
+             job->width, job->height, job->device_scale);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   return surface;
@@ -350,7 +359,6 @@ compose_gaps (BmCanvas *self)
 {
   cairo_surface_t *surface;
   BmRenderOptions options;
-  BmRect clip;
   cairo_t *cr;
   int ds = self->cache_device_scale;
   int width, height;
@@ -368,28 +376,19 @@ compose_gaps (BmCanvas *self)
   width = cairo_image_surface_get_width (self->base);
   height = cairo_image_surface_get_height (self->base);
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_surface_flush (surface);
-  g_assert (cairo_image_surface_get_stride (surface) == cairo_image_surface_get_stride (self->base));
-  memcpy (cairo_image_surface_get_data (surface), cairo_image_surface_get_data (self->base),
-          (gsize) cairo_image_surface_get_stride (surface) * height);
-  cairo_surface_mark_dirty (surface);
   cairo_surface_set_device_scale (surface, ds, ds);
+  cr = cairo_create (surface);
+  cairo_set_source_surface (cr, self->base, 0, 0);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
 
   bm_render_options_init (&options);
   options.flags = BM_RENDER_GAPS;
   options.analysis = self->analysis;
   options.positions = self->positions;
-  options.pixels_per_unit = self->cache_scale * ds;
-  clip.x = self->cache_ox;
-  clip.y = self->cache_oy;
-  clip.width = width / (double) ds / self->cache_scale;
-  clip.height = height / (double) ds / self->cache_scale;
-  options.clip = &clip;
-
-  cr = cairo_create (surface);
-  cairo_scale (cr, self->cache_scale, self->cache_scale);
-  cairo_translate (cr, -self->cache_ox, -self->cache_oy);
-  bm_render_draw (cr, self->map, &options);
+  draw_view (cr, self->map, &options, self->cache_scale, self->cache_ox, self->cache_oy,
+             width / (double) ds, height / (double) ds, ds);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   set_cache (self, surface);
@@ -794,20 +793,26 @@ bm_canvas_get_map (BmCanvas *self)
   return self->map;
 }
 
-void
-bm_canvas_set_analysis (BmCanvas *self, BmAnalysis *analysis)
+/* The overlay is part of a scene rendered on the main thread, or added
+ * to the picture of one rendered in a thread */
+static void
+gaps_changed (BmCanvas *self)
 {
-  g_return_if_fail (BM_IS_CANVAS (self));
-
-  self->analysis = analysis;
-  /* The overlay is part of a scene rendered on the main thread, or added
-   * to the picture of one rendered in a thread */
   if (self->base != NULL)
     compose_gaps (self);
   else
     self->cache_serial = (guint) -1;
   schedule_render (self, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+bm_canvas_set_analysis (BmCanvas *self, BmAnalysis *analysis)
+{
+  g_return_if_fail (BM_IS_CANVAS (self));
+
+  self->analysis = analysis;
+  gaps_changed (self);
 }
 
 void
@@ -819,12 +824,7 @@ bm_canvas_set_show_gaps (BmCanvas *self, gboolean show)
   if (self->show_gaps == show)
     return;
   self->show_gaps = show;
-  if (self->base != NULL)
-    compose_gaps (self);
-  else
-    self->cache_serial = (guint) -1;
-  schedule_render (self, TRUE);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  gaps_changed (self);
 }
 
 /* ---- drawing on top ------------------------------------------------------ */
