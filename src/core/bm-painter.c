@@ -1091,17 +1091,16 @@ rasterize_polygon (const Window *p, const Src *srcp, const double *xy, int n, do
  * Pixels do not depend on the split: each pixel is blended by the same
  * shapes in the same order. */
 
+/* Records a shape drawn along (x1, y1)–(x2, y2) and @reach pixels
+ * around it, unless all of it lies outside the rows this painter draws */
 static void
-raster_segment (BmPainter *p, double x1, double y1, double x2, double y2,
-                double hw, gboolean round, double ring)
+record_line (BmPainter *p, RecType type, double x1, double y1, double x2, double y2,
+             double hw, double reach, gboolean round, double ring)
 {
-  Rec r;
-  double reach = (ring >= 0 ? ring + hw : hw) + 1.5;
+  Rec r = { 0, };
 
-  r.type = REC_SEGMENT;
+  r.type = type;
   r.round = round;
-  r.n = 0;
-  r.first = 0;
   r.x1 = x1;
   r.y1 = y1;
   r.x2 = x2;
@@ -1114,6 +1113,13 @@ raster_segment (BmPainter *p, double x1, double y1, double x2, double y2,
     return;
   r.src = src_of (p);
   g_array_append_val (p->recs, r);
+}
+
+static void
+raster_segment (BmPainter *p, double x1, double y1, double x2, double y2,
+                double hw, gboolean round, double ring)
+{
+  record_line (p, REC_SEGMENT, x1, y1, x2, y2, hw, (ring >= 0 ? ring + hw : hw) + 1.5, round, ring);
 }
 
 /* Records @n points (in pixels) as one shape, unless all of it lies
@@ -1152,22 +1158,7 @@ raster_polygon (BmPainter *p, const double *xy, int n, double hw)
 static void
 raster_dots (BmPainter *p, double x1, double y1, double x2, double y2, double hw, double period)
 {
-  Rec r = { 0, };
-  double reach = hw + 1.5;
-
-  r.type = REC_DOTS;
-  r.x1 = x1;
-  r.y1 = y1;
-  r.x2 = x2;
-  r.y2 = y2;
-  r.hw = hw;
-  r.ring = period;
-  r.ymin = MIN (y1, y2) - reach;
-  r.ymax = MAX (y1, y2) + reach;
-  if (r.ymax < p->cy0 || r.ymin > p->cy1)
-    return;
-  r.src = src_of (p);
-  g_array_append_val (p->recs, r);
+  record_line (p, REC_DOTS, x1, y1, x2, y2, hw, hw + 1.5, FALSE, period);
 }
 
 /* A polyline is recorded in pieces of this many segments, each with its
