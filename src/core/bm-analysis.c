@@ -1474,8 +1474,8 @@ bm_analysis_to_json (BmAnalysis *analysis)
   return g_strconcat (text, "\n", NULL);
 }
 
-static const char *
-severity_label (BmSeverity severity)
+const char *
+bm_severity_display_name (BmSeverity severity)
 {
   switch (severity)
     {
@@ -1541,7 +1541,7 @@ append_coverage (BmAnalysis *self, GString *out)
 }
 
 char *
-bm_analysis_to_text (BmAnalysis *analysis)
+bm_analysis_get_summary (BmAnalysis *analysis)
 {
   GString *out;
   g_autofree char *actors = NULL;
@@ -1551,11 +1551,6 @@ bm_analysis_to_text (BmAnalysis *analysis)
   g_return_val_if_fail (analysis != NULL, NULL);
 
   out = g_string_new (NULL);
-  if (analysis->title != NULL)
-    {
-      g_string_append (out, analysis->title);
-      g_string_append_c (out, '\n');
-    }
   actors = g_strdup_printf (ngettext ("%u actor", "%u actors", analysis->n_actors),
                             analysis->n_actors);
   ties = g_strdup_printf (ngettext ("%u tie", "%u ties", analysis->n_ties), analysis->n_ties);
@@ -1570,7 +1565,6 @@ bm_analysis_to_text (BmAnalysis *analysis)
       g_string_append (out, _("No gaps found."));
       g_string_append_c (out, ' ');
       append_coverage (analysis, out);
-      g_string_append_c (out, '\n');
       return g_string_free (out, FALSE);
     }
 
@@ -1595,16 +1589,35 @@ bm_analysis_to_text (BmAnalysis *analysis)
                                              "%u gaps where a bridge is missing: %s.",
                                              analysis->gaps->len),
                               analysis->gaps->len, list);
-      g_string_append_c (out, '\n');
     }
   }
+  return g_string_free (out, FALSE);
+}
+
+char *
+bm_analysis_to_text (BmAnalysis *analysis)
+{
+  GString *out;
+  g_autofree char *summary = NULL;
+
+  g_return_val_if_fail (analysis != NULL, NULL);
+
+  out = g_string_new (NULL);
+  if (analysis->title != NULL)
+    {
+      g_string_append (out, analysis->title);
+      g_string_append_c (out, '\n');
+    }
+  summary = bm_analysis_get_summary (analysis);
+  g_string_append (out, summary);
+  g_string_append_c (out, '\n');
 
   for (guint i = 0; i < analysis->gaps->len; i++)
     {
       const BmGap *gap = g_ptr_array_index (analysis->gaps, i);
       g_string_append_c (out, '\n');
       /* TRANSLATORS: severity and title of a gap: "Critical: No channel at all between …" */
-      g_string_append_printf (out, _("%s: %s"), severity_label (gap->severity), gap->title);
+      g_string_append_printf (out, _("%s: %s"), bm_severity_display_name (gap->severity), gap->title);
       g_string_append_c (out, '\n');
       g_string_append (out, gap->explanation);
       g_string_append_c (out, '\n');

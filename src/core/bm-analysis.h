@@ -68,9 +68,14 @@ void          bm_analysis_clear_cache      (void);
 /* The report of format.md: JSON (ends with a newline) and plain words */
 char         *bm_analysis_to_json          (BmAnalysis *analysis);
 char         *bm_analysis_to_text          (BmAnalysis *analysis);
+/* The report's opening in plain words: what the map holds and how many
+ * gaps of each severity it has, or what was checked when there is none */
+char         *bm_analysis_get_summary      (BmAnalysis *analysis);
 
 const char   *bm_gap_kind_to_string        (BmGapKind kind);
 const char   *bm_severity_to_string        (BmSeverity severity);
+/* "Critical", "Warning", "Note" (translated) */
+const char   *bm_severity_display_name     (BmSeverity severity);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BmAnalysis, bm_analysis_free)
 
