@@ -40,6 +40,7 @@
 #include "bm-map-io.h"
 #include "bm-painter.h"
 #include "bm-render.h"
+#include "bm-report.h"
 
 /* cairo image surfaces hold at most this many pixels on a side */
 #define MAX_IMAGE_SIDE 32767
@@ -1069,6 +1070,57 @@ render_vector (BmMap            *map,
   return ok;
 }
 
+/* The diagram fills the first page, which lies the way the diagram does;
+ * the briefing pages follow */
+static gboolean
+render_report (BmMap            *map,
+               BmExportOptions  *options,
+               const char       *display_name,
+               GByteArray       *out,
+               GError          **error)
+{
+  const double margin = 36;
+  const char *title = bm_map_get_title (map);
+  g_autoptr(BmAnalysis) analysis = NULL;
+  Diagram d;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double paper_width, paper_height, width, height, scale;
+  gboolean ok;
+
+  diagram_init (&d, map, options);
+  d.render.pixels_per_unit = 0;   /* print: keep every detail */
+  bm_report_paper_size (&paper_width, &paper_height);
+  width = d.extents.width > d.extents.height ? paper_height : paper_width;
+  height = d.extents.width > d.extents.height ? paper_width : paper_height;
+  scale = MIN ((width - 2 * margin) / d.extents.width, (height - 2 * margin) / d.extents.height);
+
+  surface = cairo_pdf_surface_create_for_stream (append_to_byte_array, out, width, height);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
+                                  title != NULL ? title : _("Bridgemap briefing"));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Bridgemap");
+  cr = cairo_create (surface);
+  cairo_translate (cr, (width - d.extents.width * scale) / 2,
+                   (height - d.extents.height * scale) / 2);
+  diagram_draw (&d, map, &d.render, cr, scale);
+
+  /* The briefing tells every gap, whether the diagram shows them or not */
+  if (d.analysis == NULL)
+    analysis = bm_analysis_new (map);
+  bm_report_draw_pages (cr, map, d.analysis != NULL ? d.analysis : analysis, 2);
+
+  ok = cairo_status (cr) == CAIRO_STATUS_SUCCESS;
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  if (ok)
+    ok = check_surface (surface, display_name, error);
+  else
+    set_export_error (error, display_name, _("the report could not be completed"));
+  cairo_surface_destroy (surface);
+  diagram_clear (&d);
+  return ok;
+}
+
 static gboolean
 export_diagram (BmMap            *map,
                 GFile            *file,
@@ -1082,7 +1134,10 @@ export_diagram (BmMap            *map,
 
   if (format == BM_EXPORT_PNG)
     return render_png (map, options, file, display_name, error);
-  ok = render_vector (map, format, options, display_name, out, error);
+  if (format == BM_EXPORT_REPORT)
+    ok = render_report (map, options, display_name, out, error);
+  else
+    ok = render_vector (map, format, options, display_name, out, error);
   if (!ok)
     return FALSE;
   return bm_write_file_safely (file, display_name, out->data, out->len, error);
@@ -1131,6 +1186,7 @@ bm_export_file (BmMap            *map,
     case BM_EXPORT_PNG:
     case BM_EXPORT_SVG:
     case BM_EXPORT_PDF:
+    case BM_EXPORT_REPORT:
       return export_diagram (map, file, display_name, format, options, error);
     default:
       g_return_val_if_reached (FALSE);

@@ -18,6 +18,9 @@ typedef enum
   BM_EXPORT_PDF,
   BM_EXPORT_GRAPHML,
   BM_EXPORT_CSV,
+  /* A briefing to print or send, as PDF: the diagram, the gaps in plain
+   * words, the actors by level and track (never chosen by extension) */
+  BM_EXPORT_REPORT,
 } BmExportFormat;
 
 /* The format from a file name's extension (case-insensitive); FALSE when
