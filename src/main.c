@@ -31,6 +31,7 @@ static gboolean opt_analyze;
 static gboolean opt_json;
 static gboolean opt_version;
 static char *opt_export;
+static char *opt_report;
 static char *opt_scale;
 static char **opt_files;
 
@@ -43,6 +44,9 @@ static const GOptionEntry entries[] = {
     N_("With --analyze: print the report as JSON"), NULL },
   { "export", 0, 0, G_OPTION_ARG_FILENAME, &opt_export,
     N_("Write FILE to OUT; the format follows OUT's extension: .png .svg .pdf .graphml .csv .bridgemap"),
+    N_("OUT") },
+  { "report", 0, 0, G_OPTION_ARG_FILENAME, &opt_report,
+    N_("Write a briefing of FILE to OUT as PDF: the diagram, the gaps in plain words, the actors by level and track"),
     N_("OUT") },
   { "scale", 0, 0, G_OPTION_ARG_STRING, &opt_scale,
     N_("With --export to PNG: pixels per map unit, a decimal greater than 0 (default 2)"), N_("N") },
@@ -122,7 +126,8 @@ main (int argc, char *argv[])
       "Without options, opens each FILE in a window. These need no display:\n"
       "  bridgemap --validate FILE…\n"
       "  bridgemap --analyze [--json] FILE\n"
-      "  bridgemap --export=OUT [--scale=N] FILE"));
+      "  bridgemap --export=OUT [--scale=N] FILE\n"
+      "  bridgemap --report=OUT.pdf FILE"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -138,9 +143,10 @@ main (int argc, char *argv[])
 
   n_files = opt_files ? g_strv_length (opt_files) : 0;
 
-  if ((opt_validate ? 1 : 0) + (opt_analyze ? 1 : 0) + (opt_export ? 1 : 0) > 1)
+  if ((opt_validate ? 1 : 0) + (opt_analyze ? 1 : 0) + (opt_export ? 1 : 0) +
+      (opt_report ? 1 : 0) > 1)
     {
-      fprintf (stderr, _("bridgemap: use only one of --validate, --analyze and --export\n"));
+      fprintf (stderr, _("bridgemap: use only one of --validate, --analyze, --export and --report\n"));
       return 1;
     }
   if (opt_json && !opt_analyze)
@@ -183,6 +189,15 @@ main (int argc, char *argv[])
           return 1;
         }
       return bm_cli_export (opt_export, opt_files[0], scale);
+    }
+  if (opt_report)
+    {
+      if (n_files != 1)
+        {
+          fprintf (stderr, _("bridgemap: --report needs exactly one FILE\n"));
+          return 1;
+        }
+      return bm_cli_report (opt_report, opt_files[0]);
     }
 
 #if defined (BM_HAVE_GUI)

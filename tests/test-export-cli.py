@@ -10,6 +10,7 @@
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -508,6 +509,174 @@ def export_does_not_change_the_source(tmp):
     export(os.path.join(tmp, "map.png"))
     with open(SAMPLE, "rb") as f:
         assert f.read() == before
+
+
+# ---- report -----------------------------------------------------------------
+
+EXAMPLES = os.path.join(os.environ.get("BRIDGEMAP_SOURCE_ROOT",
+                                       os.path.join(os.environ["G_TEST_SRCDIR"], "..")),
+                        "data", "examples")
+TRACK_NAMES = {"1": "Track 1", "1.5": "Track 1.5", "2": "Track 2", "3": "Track 3"}
+TRACK_ORDER = ["1", "1.5", "2", "3"]
+LEVEL_HEADINGS = ["Top leadership", "Middle-range leadership", "Grassroots leadership"]
+LEVELS = ["top", "middle", "grassroots"]
+
+
+def report(out, source):
+    result = run("--report=" + out, source)
+    assert result.returncode == 0, (result.returncode, result.stderr)
+    assert result.stderr == "", result.stderr
+    return result
+
+
+def page_sizes(path):
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "10000", path],
+                          capture_output=True, text=True)
+    assert info.returncode == 0, info.stderr
+    sizes = re.findall(r"^Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info.stdout, re.M)
+    return [(float(w), float(h)) for w, h in sizes]
+
+
+def pdf_text(path, first=1, layout=False, env=ENV):
+    args = ["pdftotext", "-enc", "UTF-8", "-f", str(first)]
+    if layout:
+        args.append("-layout")
+    text = subprocess.run(args + [path, "-"], env=env, capture_output=True, text=True).stdout
+    return unicodedata.normalize("NFKC", text)
+
+
+def table_rows(text):
+    """The lines after the heading of the actors' tables"""
+    start = text.index("Actors by level and track")
+    return text[start:].splitlines()
+
+
+@test
+def report_is_the_diagram_then_the_briefing(tmp):
+    if need("pdfinfo", "pdftotext"):
+        return need("pdfinfo", "pdftotext")
+    source = os.path.join(EXAMPLES, "oslo-1993.bridgemap")
+    out = os.path.join(tmp, "briefing.pdf")
+    report(out, source)
+    the_map = read_map(source)
+
+    # The diagram on a landscape page, the briefing on portrait A4 (the
+    # paper of the C locale)
+    sizes = page_sizes(out)
+    assert len(sizes) >= 2, sizes
+    assert sizes[0][0] > sizes[0][1], sizes
+    assert sizes[0] == (sizes[1][1], sizes[1][0]), sizes
+    for w, h in sizes[1:]:
+        assert abs(w - 595.28) < 1 and abs(h - 841.89) < 1, sizes
+    diagram = pdf_text(out)[:pdf_text(out).index("\f")]
+    assert the_map["title"] in diagram and "Tracks (shape)" in diagram, diagram
+
+    # The gaps in the words of --analyze, headline and explanation
+    text = pdf_text(out, first=2)
+    flat = " ".join(text.split())
+    briefing = run("--analyze", source).stdout.split("\n\n")
+    gaps = json.loads(run("--analyze", "--json", source).stdout)["gaps"]
+    assert len(gaps) == len(briefing) - 1 > 0, briefing
+    assert the_map["title"] in flat
+    assert briefing[0].splitlines()[1] in flat, (briefing[0], flat)
+    for block in briefing[1:]:
+        headline, explanation = block.strip().split("\n")
+        assert headline in flat, (headline, flat)
+        assert explanation in flat, (explanation, flat)
+
+    # Every actor in a row with its party and track, levels in order, and
+    # within a level by track
+    rows = table_rows(pdf_text(out, first=2, layout=True))
+    positions = [i for heading in LEVEL_HEADINGS
+                 for i, line in enumerate(rows) if line.strip() == heading]
+    assert positions == sorted(positions) and len(positions) == 3, positions
+    for actor in the_map["actors"]:
+        lines = [i for i, line in enumerate(rows) if actor["name"] in line]
+        assert len(lines) == 1, (actor["name"], lines)
+        line = rows[lines[0]]
+        assert TRACK_NAMES[actor["track"]] in line, line
+        party = actor["party_name"] or "Third party"
+        assert party.split()[0] in line, (party, line)
+        level = sum(1 for p in positions if p < lines[0]) - 1
+        assert LEVELS[level] == actor["level"], (actor["name"], level)
+
+
+@test
+def report_tables_go_on_over_pages(tmp):
+    if need("pdfinfo", "pdftotext"):
+        return need("pdfinfo", "pdftotext")
+    source = os.path.join(tmp, "many.bridgemap")
+    actors = []
+    for i in range(150):
+        actors.append('<actor id="a%d" name="Actor %03d" kind="person" party="p%d" level="%s" '
+                      'track="%s"/>' % (i, i, i % 2, LEVELS[min(i // 20, 2)],
+                                        TRACK_ORDER[(i * 7) % 4]))
+    with open(source, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<bridgemap xmlns="http://bridgemap.github.io/ns/1" version="1">'
+                "<meta><title>Many actors</title></meta><parties>"
+                '<party id="p0" name="North"/><party id="p1" name="South"/></parties>'
+                "<actors>%s</actors><ties/></bridgemap>\n" % "".join(actors))
+    out = os.path.join(tmp, "many.pdf")
+    report(out, source)
+    assert len(page_sizes(out)) >= 4, page_sizes(out)
+    text = pdf_text(out, first=2, layout=True)
+    assert "Grassroots leadership (continued)" in text, text
+    # The column names again on every page the table goes on to
+    pages = text.split("\f")[1:]
+    assert all(re.search(r"Name +Party +Track +Sector +Kind", page) for page in pages if page.strip())
+    rows = table_rows(text)
+    found = [(int(m.group(1)), m.group(2)) for line in rows
+             for m in [re.search(r"Actor (\d{3}) .*(Track [\d.]+)", line)] if m]
+    assert sorted(n for n, _ in found) == list(range(150)), found
+    # Each level's rows by track (the levels hold actors 0-19, 20-39, 40-)
+    for first, last in ((0, 19), (20, 39), (40, 149)):
+        tracks = [TRACK_ORDER.index(t.split()[1]) for n, t in found if first <= n <= last]
+        assert tracks == sorted(tracks), tracks
+        assert len(tracks) == last - first + 1
+
+
+@test
+def report_names_are_text_with_noto_fonts_only(tmp):
+    if need("pdftotext"):
+        return need("pdftotext")
+    env = noto_only_env(tmp)
+    if env is None:
+        return NO_NOTO
+    out = os.path.join(tmp, "scripts.pdf")
+    result = subprocess.run([BRIDGEMAP, "--report=" + out, SCRIPTS], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "2", out, "-"], env=env,
+                         capture_output=True, text=True).stdout
+    text = names_in(raw)
+    assert "\ufffd" not in text, text
+    for actor in read_map(SCRIPTS)["actors"]:
+        name = names_in(actor["name"])
+        # (poppler's lam-alef reversal, as for the diagram)
+        assert name in text or name.replace("\u0644\u0627", "\u0627\u0644") in text, (name, text)
+
+
+@test
+def report_that_cannot_be_written_exits_1_and_keeps_the_old_file(tmp):
+    out = os.path.join(tmp, "no-such-folder", "briefing.pdf")
+    result = run("--report=" + out, SAMPLE)
+    assert result.returncode == 1
+    assert result.stderr.startswith(out + ": "), result.stderr
+    # An existing report is replaced whole or not at all
+    out = os.path.join(tmp, "briefing.pdf")
+    with open(out, "w") as f:
+        f.write("old report\n")
+    result = run("--report=" + out, os.path.join(tmp, "missing.bridgemap"))
+    assert result.returncode == 1
+    with open(out) as f:
+        assert f.read() == "old report\n"
+    report(out, SAMPLE)
+    with open(out, "rb") as f:
+        assert f.read(5) == b"%PDF-"
+    # One action at a time
+    result = run("--report=" + out, "--export=" + out + ".png", SAMPLE)
+    assert result.returncode == 1 and "only one" in result.stderr, result.stderr
 
 
 def main():

@@ -102,21 +102,16 @@ bm_cli_analyze (const char *path, gboolean json)
   return ferror (stdout) ? 1 : 0;
 }
 
-int
-bm_cli_export (const char *out, const char *path, double scale)
+static int
+export_as (const char     *out,
+           const char     *path,
+           BmExportFormat  format,
+           double          scale)
 {
   g_autoptr(BmMap) map = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
-  BmExportFormat format;
   BmExportOptions options;
-
-  if (!bm_export_format_from_path (out, &format))
-    {
-      fprintf (stderr, _("%s: cannot tell the format from the name; use .bridgemap, .png, .svg, .pdf, .graphml or .csv\n"),
-               out);
-      return 1;
-    }
 
   map = load_or_report (path);
   if (map == NULL)
@@ -136,4 +131,24 @@ bm_cli_export (const char *out, const char *path, double scale)
     fprintf (stderr, _("%s: the image would be larger than 32767 pixels; written at %.3g pixels per map unit instead of %.3g\n"),
              out, options.used_scale, options.scale);
   return 0;
+}
+
+int
+bm_cli_export (const char *out, const char *path, double scale)
+{
+  BmExportFormat format;
+
+  if (!bm_export_format_from_path (out, &format))
+    {
+      fprintf (stderr, _("%s: cannot tell the format from the name; use .bridgemap, .png, .svg, .pdf, .graphml or .csv\n"),
+               out);
+      return 1;
+    }
+  return export_as (out, path, format, scale);
+}
+
+int
+bm_cli_report (const char *out, const char *path)
+{
+  return export_as (out, path, BM_EXPORT_REPORT, 0);
 }

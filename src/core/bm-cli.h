@@ -13,5 +13,6 @@ G_BEGIN_DECLS
 int bm_cli_validate (char **files);
 int bm_cli_analyze  (const char *file, gboolean json);
 int bm_cli_export   (const char *out, const char *file, double scale);
+int bm_cli_report   (const char *out, const char *file);
 
 G_END_DECLS
