@@ -207,6 +207,7 @@ update_actions (BmWindow *self)
   set_action_enabled (self, "save", has_doc);
   set_action_enabled (self, "save-as", has_doc);
   set_action_enabled (self, "export", has_doc);
+  set_action_enabled (self, "export-report", has_doc);
   set_action_enabled (self, "undo", history != NULL && bm_history_can_undo (history));
   set_action_enabled (self, "redo", history != NULL && bm_history_can_redo (history));
   set_action_enabled (self, "arrange-by-party", has_doc && bm_map_get_n_actors (map) > 0);
@@ -935,15 +936,35 @@ export_done (GObject      *source,
   bm_window_toast (self, message);
 }
 
+/* A large map takes seconds to draw: in a worker thread, from a copy of
+ * the map as it is now, while the window stays responsive */
+static void
+start_export (BmWindow       *self,
+              GFile          *file,
+              BmExportFormat  format)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportJob *job;
+
+  job = g_new0 (ExportJob, 1);
+  job->map = bm_map_copy (get_map (self));
+  job->file = g_object_ref (file);
+  job->name = g_file_get_basename (file);
+  job->format = format;
+  bm_export_options_init (&job->options);
+  job->options.show_gaps = self->show_gaps;
+  task = g_task_new (self, NULL, export_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
 static void
 export_chosen (GFile    *file,
                gpointer  data)
 {
   g_autoptr(BmWindow) self = data;
-  g_autoptr(GTask) task = NULL;
   g_autofree char *name = NULL;
   BmExportFormat format;
-  ExportJob *job;
 
   if (file == NULL || self->document == NULL)
     return;
@@ -955,19 +976,46 @@ export_chosen (GFile    *file,
                        "the ending decides the format."));
       return;
     }
+  start_export (self, file, format);
+}
 
-  /* A large map takes seconds to draw: in a worker thread, from a copy of
-   * the map as it is now, while the window stays responsive */
-  job = g_new0 (ExportJob, 1);
-  job->map = bm_map_copy (get_map (self));
-  job->file = g_object_ref (file);
-  job->name = g_steal_pointer (&name);
-  job->format = format;
-  bm_export_options_init (&job->options);
-  job->options.show_gaps = self->show_gaps;
-  task = g_task_new (self, NULL, export_done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
-  g_task_run_in_thread (task, export_thread);
+static void
+report_chosen (GFile    *file,
+               gpointer  data)
+{
+  g_autoptr(BmWindow) self = data;
+
+  if (file != NULL && self->document != NULL)
+    start_export (self, file, BM_EXPORT_REPORT);
+}
+
+/* One PDF to print or send: the diagram, the gaps in words, the actors */
+static void
+export_report_action (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       data)
+{
+  BmWindow *self = data;
+  g_autoptr(GListStore) filters = NULL;
+  g_autoptr(GtkFileFilter) pdf = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) folder = NULL;
+
+  if (self->document == NULL)
+    return;
+  filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  pdf = gtk_file_filter_new ();
+  gtk_file_filter_set_name (pdf, _("PDF Document"));
+  gtk_file_filter_add_pattern (pdf, "*.pdf");
+  g_list_store_append (filters, pdf);
+  base = suggested_name (self, "");
+  /* TRANSLATORS: a report's suggested file name; %s is the map's */
+  name = g_strdup_printf (_("%s briefing.pdf"), base);
+  if (bm_document_get_file (self->document) != NULL)
+    folder = g_file_get_parent (bm_document_get_file (self->document));
+  bm_choose_file_to_save (GTK_WINDOW (self), _("Export Report"), G_LIST_MODEL (filters), folder,
+                          name, report_chosen, g_object_ref (self));
 }
 
 static void
@@ -1639,6 +1687,7 @@ static const GActionEntry win_actions[] = {
   { "save", save_action },
   { "save-as", save_as_action },
   { "export", export_action },
+  { "export-report", export_report_action },
   { "undo", undo_action },
   { "redo", redo_action },
   { "delete", delete_action },

@@ -1347,6 +1347,7 @@ test_export_and_recent (void)
   g_autoptr(GFile) csv_ties = temp_file ("actors-ties.csv");
   g_autoptr(GFile) saved = temp_file ("recent.bridgemap");
   g_autoptr(GFile) unknown = temp_file ("briefing.docx");
+  g_autoptr(GFile) report = temp_file ("for the director");
   g_autoptr(GFile) nowhere = temp_file ("no-such-folder/briefing.pdf");
   g_autofree char *uri = g_file_get_uri (saved);
   GtkWidget *recent_list;
@@ -1362,6 +1363,24 @@ test_export_and_recent (void)
   g_assert_true (g_file_query_exists (csv, NULL));
   export_refused (window, unknown);
   g_assert_false (g_file_query_exists (unknown, NULL));
+  /* The report is one PDF, whatever the name: the diagram, then pages of
+   * briefing */
+  file_answer = report;
+  activate (window, "export-report");
+  wait_until (file_exists, report);
+  file_answer = NULL;
+  {
+    g_autofree char *data = NULL;
+    gsize length;
+    guint pages = 0;
+
+    g_assert_true (g_file_load_contents (report, NULL, &data, &length, NULL, NULL));
+    g_assert_true (length > 5 && memcmp (data, "%PDF-", 5) == 0);
+    /* Page objects, not the page tree ("/Type /Pages") */
+    for (gsize i = 0; i + 12 <= length; i++)
+      pages += memcmp (data + i, "/Type /Page", 11) == 0 && data[i + 11] != 's';
+    g_assert_cmpuint (pages, >=, 2);
+  }
   /* A failure in the export (it runs in a thread) is told, with the file */
   export_refused (window, nowhere);
   g_assert_nonnull (strstr (answer.body, "briefing.pdf"));
