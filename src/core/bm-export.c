@@ -1016,6 +1016,25 @@ render_png (BmMap            *map,
   return ok;
 }
 
+/* Ends the drawing on @cr and finishes its @surface; on failure, says so
+ * in @error with @what_failed */
+static gboolean
+finish_vector (cairo_t          *cr,
+               cairo_surface_t  *surface,
+               const char       *display_name,
+               const char       *what_failed,
+               GError          **error)
+{
+  gboolean ok = cairo_status (cr) == CAIRO_STATUS_SUCCESS;
+
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  if (ok)
+    return check_surface (surface, display_name, error);
+  set_export_error (error, display_name, what_failed);
+  return FALSE;
+}
+
 static gboolean
 render_vector (BmMap            *map,
                BmExportFormat    format,
@@ -1056,13 +1075,7 @@ render_vector (BmMap            *map,
 
   cr = cairo_create (surface);
   diagram_draw (&d, map, &d.render, cr, scale);
-  ok = cairo_status (cr) == CAIRO_STATUS_SUCCESS;
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  if (ok)
-    ok = check_surface (surface, display_name, error);
-  else
-    set_export_error (error, display_name, _("the drawing could not be completed"));
+  ok = finish_vector (cr, surface, display_name, _("the drawing could not be completed"), error);
   if (ok && format == BM_EXPORT_SVG)
     bm_painter_write_svg_text (surface, out);
   cairo_surface_destroy (surface);
@@ -1109,13 +1122,7 @@ render_report (BmMap            *map,
     analysis = bm_analysis_new (map);
   bm_report_draw_pages (cr, map, d.analysis != NULL ? d.analysis : analysis, 2);
 
-  ok = cairo_status (cr) == CAIRO_STATUS_SUCCESS;
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  if (ok)
-    ok = check_surface (surface, display_name, error);
-  else
-    set_export_error (error, display_name, _("the report could not be completed"));
+  ok = finish_vector (cr, surface, display_name, _("the report could not be completed"), error);
   cairo_surface_destroy (surface);
   diagram_clear (&d);
   return ok;
