@@ -311,10 +311,11 @@ def noto_only_env(tmp):
 NO_NOTO = "skip the Noto fonts (fonts-noto-core, fonts-noto-cjk) are not installed"
 
 
-def export_scripts(tmp, name, env):
-    """Exports the map of names in five scripts to @name in @tmp"""
+def export_scripts(tmp, name, env, action="--export="):
+    """Exports the map of names in five scripts to @name in @tmp (or
+    writes its report there, with the action "--report=")"""
     out = os.path.join(tmp, name)
-    result = subprocess.run([BRIDGEMAP, "--export=" + out, SCRIPTS], env=env,
+    result = subprocess.run([BRIDGEMAP, action + out, SCRIPTS], env=env,
                             capture_output=True, text=True)
     assert result.returncode == 0, (result.returncode, result.stderr)
     return out
@@ -643,10 +644,7 @@ def report_names_are_text_with_noto_fonts_only(tmp):
     env = noto_only_env(tmp)
     if env is None:
         return NO_NOTO
-    out = os.path.join(tmp, "scripts.pdf")
-    result = subprocess.run([BRIDGEMAP, "--report=" + out, SCRIPTS], env=env,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    out = export_scripts(tmp, "scripts.pdf", env, "--report=")
     raw = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "2", out, "-"], env=env,
                          capture_output=True, text=True).stdout
     text = names_in(raw)
