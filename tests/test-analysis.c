@@ -516,6 +516,54 @@ test_text_names (void)
   }
 }
 
+/* Names written right to left go into English sentences isolated, so
+ * that they cannot reorder the words around them; others go in as they are */
+static void
+test_text_isolates_names (void)
+{
+  g_autoptr(BmMap) map = bm_map_new ();
+  g_autoptr(BmAnalysis) analysis = NULL;
+  const char *party = "\u062d\u0643\u0648\u0645\u0629";             /* Arabic */
+  const char *bridge = "\u05e9\u05dc\u05d5\u05dd 7";                 /* Hebrew, a digit */
+  const char *other = "Сергей Мостов";
+  g_autofree char *isolated_party = g_strconcat ("\u2068", party, "\u2069", NULL);
+  g_autofree char *isolated_bridge = g_strconcat ("\u2068", bridge, "\u2069", NULL);
+  const BmGap *gap;
+
+  g_assert_true (bm_name_needs_isolating (party));
+  g_assert_true (bm_name_needs_isolating (bridge));
+  g_assert_true (bm_name_needs_isolating ("PLO \u0641\u0644\u0633\u0637\u064a\u0646"));
+  g_assert_false (bm_name_needs_isolating (other));
+  g_assert_false (bm_name_needs_isolating ("\u548c\u5e73\u59d4\u5458\u4f1a"));
+  g_assert_false (bm_name_needs_isolating ("132 (north)"));
+
+  add_party (map, "p_a", party);
+  add_party (map, "p_b", "Front");
+  add_actor (map, "a_a", "Leader A", "p_a", BM_LEVEL_TOP, BM_TRACK_1);
+  add_actor (map, "a_b", other, "p_b", BM_LEVEL_TOP, BM_TRACK_1);
+  add_actor (map, "a_bridge", bridge, NULL, BM_LEVEL_MIDDLE, BM_TRACK_1_5);
+  add_tie (map, "a_a", "a_b", BM_TIE_CONFLICT);
+  add_tie (map, "a_bridge", "a_a", BM_TIE_CHANNEL);
+  analysis = bm_analysis_new (map);
+
+  gap = bm_analysis_get_gap (analysis, 0);
+  g_assert_cmpint (gap->kind, ==, BM_GAP_BACKCHANNEL);
+  g_assert_nonnull (strstr (gap->title, isolated_party));
+  g_assert_nonnull (strstr (gap->explanation, other));
+  g_assert_null (strstr (gap->explanation, "\u2068\u0421"));
+  for (guint i = 0; i < bm_analysis_get_n_gaps (analysis); i++)
+    {
+      gap = bm_analysis_get_gap (analysis, i);
+      if (gap->kind == BM_GAP_ONE_SIDED_BRIDGE)
+        {
+          g_assert_true (g_str_has_prefix (gap->title, isolated_bridge));
+          g_assert_nonnull (strstr (gap->explanation, isolated_party));
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
 static void
 test_text_no_gaps (void)
 {
@@ -639,6 +687,7 @@ main (int argc, char **argv)
   g_test_add_func ("/analysis/text/no-gaps", test_text_no_gaps);
   g_test_add_func ("/analysis/text/title", test_text_title);
   g_test_add_func ("/analysis/text/long-lists", test_text_long_lists);
+  g_test_add_func ("/analysis/text/isolates-names", test_text_isolates_names);
   g_test_add_func ("/analysis/removed-party", test_removed_party);
   g_test_add_func ("/analysis/kind-strings", test_kind_strings);
   g_test_add_func ("/analysis/cli/reports", test_cli_reports);

@@ -82,6 +82,9 @@ typedef struct
 
   /* Opposed pairs: rank of the first party × np + rank of the second */
   GArray          *opposed;
+
+  /* Names isolated for sentences (see in_text()) */
+  GPtrArray       *texts;
 } Ctx;
 
 typedef struct
@@ -94,6 +97,20 @@ static int
 cmp_id_index (const void *a, const void *b)
 {
   return strcmp (((const IdIndex *) a)->id, ((const IdIndex *) b)->id);
+}
+
+/* @name as it goes into a sentence: isolated where its direction could
+ * reorder the words around it (owned by @c) */
+static const char *
+in_text (Ctx *c, const char *name)
+{
+  char *isolated;
+
+  if (!bm_name_needs_isolating (name))
+    return name;
+  isolated = g_strconcat (BM_ISOLATE_START, name, BM_ISOLATE_END, NULL);
+  g_ptr_array_add (c->texts, isolated);
+  return isolated;
 }
 
 static int
@@ -179,7 +196,7 @@ names_of_actor_indices (Ctx *c, const guint *indices, guint len)
     }
   qsort (items, len, sizeof (IdIndex), cmp_id_index);
   for (guint i = 0; i < len; i++)
-    g_ptr_array_add (names, c->actors[items[i].index]->name);
+    g_ptr_array_add (names, (gpointer) in_text (c, c->actors[items[i].index]->name));
   return names;
 }
 
@@ -232,7 +249,7 @@ join_actor_names (Ctx *c, const guint *indices, guint len)
 static const char *
 party_name (Ctx *c, guint p)
 {
-  return c->parties[p]->name;
+  return in_text (c, c->parties[p]->name);
 }
 
 /* ---------------------------------------------------------------------
@@ -916,7 +933,7 @@ explain_backchannel (Ctx *c, BmGap *gap, guint p, guint q,
       g_autofree char *list = NULL;
 
       for (guint k = 0; k < n_cands; k++)
-        g_ptr_array_add (names, c->actors[cands[k]]->name);
+        g_ptr_array_add (names, (gpointer) in_text (c, c->actors[cands[k]]->name));
       list = join_names (names, MAX_CANDIDATES);
       who = g_strdup_printf (ngettext ("Who could bridge it: %s, who is within two steps of both leaderships.",
                                        "Who could bridge it, best placed first: %s, each within two steps of both leaderships.",
@@ -1104,29 +1121,29 @@ find_one_sided_bridges (Ctx *c)
     {
       guint b = bridges[k].index;
       guint len = c->bridge_start[b + 1] - c->bridge_start[b];
-      const BmActor *actor = c->actors[b];
+      const char *name = in_text (c, c->actors[b]->name);
       BmGap *gap;
 
       if (len > 1)
         continue;
 
       gap = gap_new (BM_GAP_ONE_SIDED_BRIDGE, BM_SEVERITY_WARNING);
-      gap->actor = g_strdup (actor->id);
+      gap->actor = g_strdup (c->actors[b]->id);
       if (len == 1)
         {
           guint p = c->bridge_parties[c->bridge_start[b]];
           gap->parties = party_ids2 (c, p, G_MAXUINT);
-          gap->title = g_strdup_printf (_("%s reaches only one side"), actor->name);
+          gap->title = g_strdup_printf (_("%s reaches only one side"), name);
           /* TRANSLATORS: actor name, party name */
           gap->explanation = g_strdup_printf (_("%s works on Track 1.5 but reaches only one leadership, that of %s. A bridge that touches one side cannot carry messages across the conflict line, and it risks being seen as that side's messenger."),
-                                              actor->name, party_name (c, p));
+                                              name, party_name (c, p));
         }
       else
         {
           gap->parties = g_new0 (char *, 1);
-          gap->title = g_strdup_printf (_("%s reaches no leadership"), actor->name);
+          gap->title = g_strdup_printf (_("%s reaches no leadership"), name);
           gap->explanation = g_strdup_printf (_("%s works on Track 1.5 but has no direct tie to any party's officials. As drawn, this bridge connects no leaderships: it needs a way in to the officials of both sides."),
-                                              actor->name);
+                                              name);
         }
       add_gap (self, gap);
     }
@@ -1259,6 +1276,7 @@ bm_analysis_new (BmMap *map)
   self = g_new0 (BmAnalysis, 1);
   self->gaps = g_ptr_array_new_with_free_func (gap_free);
   c.self = self;
+  c.texts = g_ptr_array_new_with_free_func (g_free);
   self->title = g_strdup (bm_map_get_title (map));
   load_map (&c, map);
   g = &self->graph;
@@ -1322,6 +1340,7 @@ bm_analysis_new (BmMap *map)
   g_free (c.pbridge_start);
   g_free (c.pbridge);
   g_free (c.mark);
+  g_ptr_array_unref (c.texts);
 
   return self;
 }

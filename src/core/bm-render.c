@@ -2821,8 +2821,15 @@ plan_gap_notes (Scene *s)
               break;
             /* Translators: a note on the diagram beside a party's
              * unofficial actors; %s is the party's name */
-            msg = g_strdup_printf (_("%s: no Track 1.5 route up to its officials"),
-                                   party_name (map, gap->parties ? gap->parties[0] : NULL));
+            {
+              const char *name = party_name (map, gap->parties ? gap->parties[0] : NULL);
+              g_autofree char *isolated = NULL;
+
+              /* A name written the other way would pull the words along */
+              if (bm_name_needs_isolating (name))
+                name = isolated = g_strconcat (BM_ISOLATE_START, name, BM_ISOLATE_END, NULL);
+              msg = g_strdup_printf (_("%s: no Track 1.5 route up to its officials"), name);
+            }
             t = text_get (TEXT_GAP, msg, 0);
             shape_half_extents (bm_map_get_actor (map, first)->track, s->radius[first], &hx, &hy);
             /* Above the highest stranded actor, or beside it */

@@ -327,3 +327,50 @@ bm_id_is_valid (const char *id)
       return FALSE;
   return TRUE;
 }
+
+gboolean
+bm_language_is_rtl (void)
+{
+  /* TRANSLATORS: "rtl" if your language is written right to left, "ltr"
+   * otherwise; not shown, it lays out the names in sentences and reports */
+  return g_str_equal (C_("text direction", "ltr"), "rtl");
+}
+
+static gboolean
+script_is_rtl (GUnicodeScript script)
+{
+  switch (script)
+    {
+    case G_UNICODE_SCRIPT_ARABIC:
+    case G_UNICODE_SCRIPT_HEBREW:
+    case G_UNICODE_SCRIPT_SYRIAC:
+    case G_UNICODE_SCRIPT_THAANA:
+    case G_UNICODE_SCRIPT_NKO:
+    case G_UNICODE_SCRIPT_SAMARITAN:
+    case G_UNICODE_SCRIPT_MANDAIC:
+    case G_UNICODE_SCRIPT_ADLAM:
+    case G_UNICODE_SCRIPT_HANIFI_ROHINGYA:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
+bm_name_needs_isolating (const char *name)
+{
+  gboolean rtl = bm_language_is_rtl ();
+
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  /* Any letter written the other way; digits and punctuation go either
+   * way and need no isolating by themselves */
+  for (const char *c = name; *c != '\0'; c = g_utf8_next_char (c))
+    {
+      gunichar ch = g_utf8_get_char (c);
+
+      if (g_unichar_isalpha (ch) && script_is_rtl (g_unichar_get_script (ch)) != rtl)
+        return TRUE;
+    }
+  return FALSE;
+}

@@ -101,6 +101,17 @@ const char *bm_sector_display_name     (BmSector    sector);
 const char *bm_actor_kind_display_name (BmActorKind kind);
 const char *bm_tie_kind_display_name   (BmTieKind   kind);
 
+/* Whether the language of the translation is written right to left */
+gboolean bm_language_is_rtl        (void);
+/* Whether @name, put into a sentence of the translation's language, must
+ * be wrapped in BM_ISOLATE_START … BM_ISOLATE_END so that its direction
+ * cannot reorder the words around it: a name written right to left
+ * (Arabic, Hebrew) in a left-to-right language, or the other way round */
+gboolean bm_name_needs_isolating   (const char *name);
+/* Unicode's first-strong isolate and pop directional isolate */
+#define BM_ISOLATE_START "\u2068"
+#define BM_ISOLATE_END   "\u2069"
+
 /* influence, mediation and funding are directed from → to */
 gboolean bm_tie_kind_is_directed (BmTieKind kind);
 /* alliance, channel, influence, mediation, funding */
