@@ -413,31 +413,6 @@ level_table (Pages   *p,
 
 /* ---- the pages ----------------------------------------------------------- */
 
-/* Right to left when the first letter of @text is in a script written so */
-static PangoDirection
-text_direction (const char *text)
-{
-  for (const char *c = text; *c != '\0'; c = g_utf8_next_char (c))
-    {
-      gunichar ch = g_utf8_get_char (c);
-
-      if (!g_unichar_isalpha (ch))
-        continue;
-      switch (g_unichar_get_script (ch))
-        {
-        case G_UNICODE_SCRIPT_ARABIC:
-        case G_UNICODE_SCRIPT_HEBREW:
-        case G_UNICODE_SCRIPT_SYRIAC:
-        case G_UNICODE_SCRIPT_THAANA:
-        case G_UNICODE_SCRIPT_NKO:
-          return PANGO_DIRECTION_RTL;
-        default:
-          return PANGO_DIRECTION_LTR;
-        }
-    }
-  return PANGO_DIRECTION_LTR;
-}
-
 void
 bm_report_draw_pages (cairo_t    *cr,
                       BmMap      *map,
@@ -462,8 +437,7 @@ bm_report_draw_pages (cairo_t    *cr,
   bm_report_paper_size (&p.width, &p.height);
   p.number = first_page - 1;
   p.title = title != NULL && *title != '\0' ? title : _("Untitled map");
-  /* The direction of the language of the headings */
-  p.direction = text_direction (_("Where a Track 1.5 bridge is missing"));
+  p.direction = bm_language_is_rtl () ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR;
   /* Glyphs where the font puts them, as in the diagram: rounded positions
    * open gaps inside joined scripts, which PDF readers take for spaces */
   p.context = pango_cairo_create_context (cr);
