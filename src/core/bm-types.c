@@ -331,9 +331,19 @@ bm_id_is_valid (const char *id)
 gboolean
 bm_language_is_rtl (void)
 {
-  /* TRANSLATORS: "rtl" if your language is written right to left, "ltr"
-   * otherwise; not shown, it lays out the names in sentences and reports */
-  return g_str_equal (C_("text direction", "ltr"), "rtl");
+  /* Asked for every name put into a sentence: looked up once */
+  static gsize answer = 0;
+
+  if (g_once_init_enter (&answer))
+    {
+      /* TRANSLATORS: "rtl" if your language is written right to left,
+       * "ltr" otherwise; not shown, it lays out names in sentences and
+       * reports */
+      gboolean rtl = g_str_equal (C_("text direction", "ltr"), "rtl");
+
+      g_once_init_leave (&answer, rtl ? 2 : 1);
+    }
+  return answer == 2;
 }
 
 static gboolean
