@@ -258,6 +258,48 @@ test_skewed (void)
   picture_free (p);
 }
 
+/* Random sizes, strips and content: runs, copies of earlier pixels at
+ * every distance, and noise, mixed */
+static void
+test_random (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2024);
+
+  for (guint round = 0; round < 40; round++)
+    {
+      Picture *p = picture_new (g_rand_int_range (rand, 1, 3000), g_rand_int_range (rand, 1, 60));
+      guint n = p->width * p->height, i = 0;
+
+      while (i < n)
+        {
+          guint want = g_rand_int_range (rand, 1, 400);
+          guint len = MIN (n - i, want);
+          guint kind = g_rand_int_range (rand, 0, 3);
+          guint32 colour = g_rand_int (rand);
+
+          for (guint k = 0; k < len; k++, i++)
+            {
+              guint32 *px = &row_of (p, i / p->width)[i % p->width];
+
+              if (kind == 0)
+                *px = colour;
+              else if (kind == 1 && i > 0)
+                {
+                  /* A pixel from up to a few rows back */
+                  guint back = 1 + (colour % MIN (i, 4 * p->width));
+                  guint j = i - back;
+
+                  *px = row_of (p, j / p->width)[j % p->width] ^ (k % 97 == 96 ? 1 : 0);
+                }
+              else
+                *px = g_rand_int (rand);
+            }
+        }
+      check_round_trip (p, g_rand_int_range (rand, 1, 70));
+      picture_free (p);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -267,5 +309,6 @@ main (int argc, char **argv)
   g_test_add_func ("/deflate/diagram-like", test_diagram_like);
   g_test_add_func ("/deflate/wide-rows", test_wide_rows);
   g_test_add_func ("/deflate/skewed", test_skewed);
+  g_test_add_func ("/deflate/random", test_random);
   return g_test_run ();
 }
