@@ -443,6 +443,58 @@ test_actor_bounds (void)
       }
 }
 
+/* The width (map units) of what an actor with a long name draws, its name
+ * included, at @ppu pixels per map unit */
+static double
+drawn_width_at (double ppu)
+{
+  g_autoptr(BmMap) map = bm_map_new ();
+  g_autoptr(BmActor) a = actor ("a", "Council of Elders of the North", NULL, BM_LEVEL_TOP,
+                                BM_TRACK_2, 3, 0, 0);
+  BmRenderOptions opt;
+  Image img = { 0, };
+  BmRect box;
+  cairo_t *cr;
+  double width;
+
+  bm_render_options_init (&opt);
+  opt.pixels_per_unit = ppu;
+  img.extents = (BmRect) { -200, -100, 400, 300 };
+  img.scale = ppu;
+  img.surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (400 * ppu),
+                                            (int) ceil (300 * ppu));
+  cr = cairo_create (img.surface);
+  cairo_scale (cr, ppu, ppu);
+  cairo_translate (cr, 200, 100);
+  bm_render_draw_actor (cr, map, a, 0, 0, &opt);
+  cairo_destroy (cr);
+  cairo_surface_flush (img.surface);
+  g_assert_true (ink_box (&img, &box));
+  width = box.width;
+  image_clear (&img);
+  return width;
+}
+
+/* Zoomed out on a screen, names grow in map units to stay readable, up to
+ * a point past which they are left out */
+static void
+test_labels_readable_zoomed_out (void)
+{
+  double natural = drawn_width_at (2);      /* 22-pixel names */
+  double zoomed_out = drawn_width_at (0.5); /* would be 5.5 pixels, too small */
+  double far_out = drawn_width_at (0.2);
+  double shape_only = 2 * (8.0 + 4.0 * 3) + 2;   /* influence 3, a little outline */
+
+  g_test_message ("name and shape: %.1f, %.1f, %.1f units", natural, zoomed_out, far_out);
+  /* The name is wider than the shape */
+  g_assert_cmpfloat (natural, >, 2 * shape_only);
+  /* At half a pixel per unit the name is shown, at about 9 pixels */
+  g_assert_cmpfloat (zoomed_out, >, 1.4 * natural);
+  g_assert_cmpfloat (zoomed_out, <, 2.1 * natural);
+  /* Further out it would have to be huge: only the shape is drawn */
+  g_assert_cmpfloat (far_out, <, natural / 2);
+}
+
 /* ---- colours -------------------------------------------------------------------------- */
 
 static void
@@ -1341,6 +1393,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/actors/placed-in-bands", test_actors_placed_in_bands);
   g_test_add_func ("/render/actors/tracks-and-kinds-differ", test_actor_kinds_and_tracks_differ);
   g_test_add_func ("/render/actors/bounds", test_actor_bounds);
+  g_test_add_func ("/render/actors/names-readable-zoomed-out", test_labels_readable_zoomed_out);
   g_test_add_func ("/render/colors/avoid-gap-color", test_party_colors_avoid_gap_color);
   g_test_add_func ("/render/colors/default-palette", test_party_colors_default_palette);
   g_test_add_func ("/render/gaps/overlay", test_gaps_overlay);

@@ -38,6 +38,11 @@
 #define LABEL_WIDTH        130.0
 #define BADGE_SIZE         7.5
 #define MIN_LABEL_PIXELS   6.0    /* a name smaller than this is left out */
+/* Zoomed out on a screen, names grow in map units to keep this size, up
+ * to MAX_LABEL_SCALE times theirs; where they then collide, the less
+ * important ones are left out, as when zoomed in */
+#define READABLE_LABEL_PIXELS 9.0
+#define MAX_LABEL_SCALE    2.0
 #define MIN_DETAIL_PIXELS  4.5    /* badge and sector letter text */
 
 #define SHADOW_DX          3.0
@@ -357,7 +362,7 @@ text_cache_get (void)
  * cache (valid until the next call on this thread that adds to a full
  * cache: use it at once) */
 static Text
-text_get (TextStyle style, const char *text, double width)
+text_get_scaled (TextStyle style, const char *text, double width, double scale)
 {
   TextCache *tc = text_cache_get ();
   char key_buf[256];
@@ -370,14 +375,14 @@ text_get (TextStyle style, const char *text, double width)
   int max_lines;
 
   if (width <= 0)
-    width = text_styles[style].width;
+    width = text_styles[style].width * scale;
   if (strlen (text) < sizeof key_buf - 32)
     {
-      g_snprintf (key_buf, sizeof key_buf, "%d|%.1f|%s", style, width, text);
+      g_snprintf (key_buf, sizeof key_buf, "%d|%.2f|%.1f|%s", style, scale, width, text);
       key = key_buf;
     }
   else
-    key = key_heap = g_strdup_printf ("%d|%.1f|%s", style, width, text);
+    key = key_heap = g_strdup_printf ("%d|%.2f|%.1f|%s", style, scale, width, text);
 
   t = g_hash_table_lookup (tc->layouts, key);
   if (t != NULL)
@@ -388,7 +393,7 @@ text_get (TextStyle style, const char *text, double width)
 
   layout = pango_layout_new (tc->context);
   desc = pango_font_description_from_string (FONT_FAMILY);
-  pango_font_description_set_absolute_size (desc, text_styles[style].size * PANGO_SCALE);
+  pango_font_description_set_absolute_size (desc, text_styles[style].size * scale * PANGO_SCALE);
   pango_font_description_set_weight (desc, text_styles[style].weight);
   pango_layout_set_font_description (layout, desc);
   pango_font_description_free (desc);
@@ -415,6 +420,12 @@ text_get (TextStyle style, const char *text, double width)
   t->height = (double) logical.height / PANGO_SCALE;
   g_hash_table_insert (tc->layouts, g_strdup (key), t);
   return *t;
+}
+
+static Text
+text_get (TextStyle style, const char *text, double width)
+{
+  return text_get_scaled (style, text, width, 1);
 }
 
 /* Draw @t with its logical box's top left corner at (x, y): directly
@@ -758,6 +769,31 @@ static gboolean
 readable (const Scene *s, double size, double min_pixels)
 {
   return size * s->ppu >= min_pixels;
+}
+
+/* How much larger than LABEL_SIZE names are drawn at this zoom: in steps
+ * of a quarter, since each size is a font of its own to find */
+static double
+label_scale (const Scene *s)
+{
+  double k;
+
+  if (s->ppu == G_MAXDOUBLE || LABEL_SIZE * s->ppu >= READABLE_LABEL_PIXELS)
+    return 1;
+  k = ceil (4 * READABLE_LABEL_PIXELS / (LABEL_SIZE * s->ppu)) / 4;
+  return MIN (k, MAX_LABEL_SCALE);
+}
+
+static gboolean
+labels_readable (const Scene *s)
+{
+  return readable (s, LABEL_SIZE * label_scale (s), MIN_LABEL_PIXELS);
+}
+
+static Text
+label_text (const Scene *s, const char *name)
+{
+  return text_get_scaled (TEXT_LABEL, name, 0, label_scale (s));
 }
 
 static int
@@ -2133,10 +2169,12 @@ scene_obstacles (Scene *s, const BmRect **near)
   if (s->opt.clip != NULL)
     {
       s->near = *s->opt.clip;
-      s->near.x -= 2 * LABEL_WIDTH;
-      s->near.y -= 2 * LABEL_WIDTH;
-      s->near.width += 4 * LABEL_WIDTH;
-      s->near.height += 4 * LABEL_WIDTH;
+      double reach = 2 * LABEL_WIDTH * label_scale (s);
+
+      s->near.x -= reach;
+      s->near.y -= reach;
+      s->near.width += 2 * reach;
+      s->near.height += 2 * reach;
       *near = &s->near;
     }
   else
@@ -2290,7 +2328,7 @@ draw_labels (BmPainter *p, Scene *s, TieLayout *tl)
   const BmRect *clip = s->opt.clip;
   const BmRect *near;
 
-  if (!readable (s, LABEL_SIZE, MIN_LABEL_PIXELS))
+  if (!labels_readable (s))
     return;
 
   ri = scene_obstacles (s, &near);
@@ -2320,7 +2358,7 @@ draw_labels (BmPainter *p, Scene *s, TieLayout *tl)
     {
       guint i = g_array_index (order, LabelOrder, k).index;
       const BmActor *a = bm_map_get_actor (map, i);
-      Text t = text_get (TEXT_LABEL, a->name, 0);
+      Text t = label_text (s, a->name);
       double hx, hy, w = t.width + 2 * LABEL_PAD_X, h = t.height + 2 * LABEL_PAD_Y;
       gboolean forced = s->state[i] & (ACTOR_SELECTED | ACTOR_HIGHLIGHTED);
       int chosen = -1;
@@ -2376,7 +2414,7 @@ draw_labels (BmPainter *p, Scene *s, TieLayout *tl)
 
       if (!rect_intersects (clip, r->x, r->y, r->x + r->width, r->y + r->height))
         continue;
-      t = text_get (TEXT_LABEL, bm_map_get_actor (map, i)->name, 0);
+      t = label_text (s, bm_map_get_actor (map, i)->name);
       text_show (p, &t, r->x + LABEL_PAD_X, r->y + LABEL_PAD_Y,
                  (s->state[i] & ACTOR_FADED) ? FADE (COLOR_TEXT) : COLOR_TEXT);
     }
@@ -2739,7 +2777,7 @@ plan_gap_notes (Scene *s)
         if (near != NULL && !rect_intersects (near, s->pos[i].x - hx, s->pos[i].y - hy,
                                               s->pos[i].x + hx, s->pos[i].y + hy))
           continue;
-        t = text_get (TEXT_LABEL, a->name, 0);
+        t = label_text (s, a->name);
         label_candidate (0, s->pos[i].x, s->pos[i].y, hx, hy, t.width + 2 * LABEL_PAD_X,
                          t.height + 2 * LABEL_PAD_Y, &r);
         rect_index_add (soft, &r);
@@ -3267,9 +3305,9 @@ bm_render_draw_actor (cairo_t               *cr,
   cairo_save (cr);
   p = bm_painter_new (cr, raster_allowed ());
   actor_draw_one (p, &s, actor, x, y, r, fill, state, readable (&s, 10, 4), TRUE);
-  if ((opt.flags & BM_RENDER_LABELS) && readable (&s, LABEL_SIZE, MIN_LABEL_PIXELS))
+  if ((opt.flags & BM_RENDER_LABELS) && labels_readable (&s))
     {
-      Text t = text_get (TEXT_LABEL, actor->name, 0);
+      Text t = label_text (&s, actor->name);
       double hx, hy;
       BmRect box;
 
