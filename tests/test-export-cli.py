@@ -638,6 +638,38 @@ def report_tables_go_on_over_pages(tmp):
 
 
 @test
+def report_text_keeps_its_colour_over_pages(tmp):
+    if need("pdfinfo", "pdftoppm"):
+        return need("pdfinfo", "pdftoppm")
+    source = os.path.join(tmp, "long.bridgemap")
+    words = " ".join("Sentence %d of a long account of the conflict." % i for i in range(700))
+    with open(source, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<bridgemap xmlns="http://bridgemap.github.io/ns/1" version="1">'
+                "<meta><title>Long</title><description>%s</description></meta>"
+                '<actors><actor id="a" name="A" level="top" track="1"/></actors>'
+                "</bridgemap>\n" % words)
+    out = os.path.join(tmp, "long.pdf")
+    report(out, source)
+    assert len(page_sizes(out)) >= 4, page_sizes(out)
+    # The description goes on over page 3 in the colour it began in
+    # (15% grey), darker than the grey of the footer (40%)
+    darkest = []
+    for page in (3,):
+        prefix = os.path.join(tmp, "page%d" % page)
+        subprocess.run(["pdftoppm", "-gray", "-r", "150", "-f", str(page), "-l", str(page),
+                        "-singlefile", out, prefix], check=True)
+        with open(prefix + ".pgm", "rb") as f:
+            data = f.read()
+        header = data.split(b"\n", 3)
+        width, height = map(int, header[1].split())
+        pixels = header[3]
+        # the top half: text, not the footer
+        darkest.append(min(pixels[:width * height // 2]))
+    assert darkest[0] < 75, darkest
+
+
+@test
 def report_names_are_text_with_noto_fonts_only(tmp):
     if need("pdftotext"):
         return need("pdftotext")

@@ -139,11 +139,14 @@ end_page (Pages *p)
   right = text_layout (p, number, FOOTER_SIZE, PANGO_WEIGHT_NORMAL, content_width (p));
   pango_layout_set_alignment (right, p->direction == PANGO_DIRECTION_RTL ? PANGO_ALIGN_LEFT
                                                                         : PANGO_ALIGN_RIGHT);
+  /* (The text going on over the page keeps its colour) */
+  cairo_save (p->cr);
   set_grey (p->cr, 0.4);
   cairo_move_to (p->cr, MARGIN + (p->direction == PANGO_DIRECTION_RTL ? content_width (p) * 0.25 : 0), y);
   pango_cairo_show_layout (p->cr, left);
   cairo_move_to (p->cr, MARGIN, y);
   pango_cairo_show_layout (p->cr, right);
+  cairo_restore (p->cr);
   cairo_show_page (p->cr);
   p->open = FALSE;
 }
