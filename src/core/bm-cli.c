@@ -10,6 +10,9 @@
 #include <malloc.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#if __GLIBC_PREREQ (2, 33) && defined(MADV_HUGEPAGE)
+#define HAVE_HEAP_TUNING 1
+#endif
 #endif
 
 #include "bm-analysis.h"
@@ -25,7 +28,7 @@
 static void
 prepare_memory (void)
 {
-#if defined(__GLIBC__) && __GLIBC_PREREQ (2, 33) && defined(MADV_HUGEPAGE)
+#ifdef HAVE_HEAP_TUNING
   const gsize huge_page = 2 * 1024 * 1024;
   const gsize pad = 64 * 1024 * 1024;
   static gpointer below;   /* never freed: its pages are never touched */
