@@ -1035,6 +1035,25 @@ finish_vector (cairo_t          *cr,
   return FALSE;
 }
 
+/* A PDF written into @out, titled after @map (@untitled when it has no
+ * title) */
+static cairo_surface_t *
+pdf_surface_new (GByteArray *out,
+                 double      width,
+                 double      height,
+                 BmMap      *map,
+                 const char *untitled)
+{
+  cairo_surface_t *surface;
+  const char *title = bm_map_get_title (map);
+
+  surface = cairo_pdf_surface_create_for_stream (append_to_byte_array, out, width, height);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
+                                  title != NULL ? title : untitled);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Bridgemap");
+  return surface;
+}
+
 static gboolean
 render_vector (BmMap            *map,
                BmExportFormat    format,
@@ -1054,15 +1073,9 @@ render_vector (BmMap            *map,
 
   if (format == BM_EXPORT_PDF)
     {
-      const char *title = bm_map_get_title (map);
-
       scale = MIN (1.0, MAX_PDF_SIDE / MAX (d.extents.width, d.extents.height));
-      surface = cairo_pdf_surface_create_for_stream (append_to_byte_array, out,
-                                                     d.extents.width * scale,
-                                                     d.extents.height * scale);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
-                                      title != NULL ? title : _("Bridgemap diagram"));
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Bridgemap");
+      surface = pdf_surface_new (out, d.extents.width * scale, d.extents.height * scale,
+                                 map, _("Bridgemap diagram"));
     }
   else
     {
@@ -1093,7 +1106,6 @@ render_report (BmMap            *map,
                GError          **error)
 {
   const double margin = 36;
-  const char *title = bm_map_get_title (map);
   g_autoptr(BmAnalysis) analysis = NULL;
   Diagram d;
   cairo_surface_t *surface;
@@ -1108,10 +1120,7 @@ render_report (BmMap            *map,
   height = d.extents.width > d.extents.height ? paper_width : paper_height;
   scale = MIN ((width - 2 * margin) / d.extents.width, (height - 2 * margin) / d.extents.height);
 
-  surface = cairo_pdf_surface_create_for_stream (append_to_byte_array, out, width, height);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
-                                  title != NULL ? title : _("Bridgemap briefing"));
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Bridgemap");
+  surface = pdf_surface_new (out, width, height, map, _("Bridgemap briefing"));
   cr = cairo_create (surface);
   cairo_translate (cr, (width - d.extents.width * scale) / 2,
                    (height - d.extents.height * scale) / 2);
