@@ -227,12 +227,13 @@ paragraph (Pages       *p,
   p->y += space_after;
 }
 
-/* A heading, on the page of what follows it */
+/* Bold @text, on the page of what follows it */
 static void
-heading (Pages      *p,
-         const char *text,
-         double      size,
-         double      space_before)
+heading_spaced (Pages      *p,
+                const char *text,
+                double      size,
+                double      space_before,
+                double      space_after)
 {
   g_autoptr(PangoLayout) layout = text_layout (p, text, size, PANGO_WEIGHT_BOLD,
                                                content_width (p));
@@ -243,7 +244,16 @@ heading (Pages      *p,
   set_grey (p->cr, 0.1);
   cairo_move_to (p->cr, MARGIN, p->y);
   pango_cairo_show_layout (p->cr, layout);
-  p->y += h + size * 0.45;
+  p->y += h + space_after;
+}
+
+static void
+heading (Pages      *p,
+         const char *text,
+         double      size,
+         double      space_before)
+{
+  heading_spaced (p, text, size, space_before, size * 0.45);
 }
 
 /* ---- the actors' table --------------------------------------------------- */
@@ -473,16 +483,12 @@ bm_report_draw_pages (cairo_t    *cr,
     {
       const BmGap *gap = bm_analysis_get_gap (analysis, i);
       g_autofree char *headline = NULL;
-      g_autoptr(PangoLayout) layout = NULL;
 
       /* TRANSLATORS: severity and title of a gap: "Critical: No channel at all between …" */
       headline = g_strdup_printf (_("%s: %s"), bm_severity_display_name (gap->severity),
                                   gap->title);
       /* The headline stays with the start of its explanation */
-      layout = text_layout (&p, headline, BODY_SIZE + 0.5, PANGO_WEIGHT_BOLD, content_width (&p));
-      if (!make_room (&p, 4 + layout_height (layout) + KEEP_WITH))
-        p.y += 4;
-      paragraph (&p, headline, BODY_SIZE + 0.5, PANGO_WEIGHT_BOLD, 0.1, 0, 2);
+      heading_spaced (&p, headline, BODY_SIZE + 0.5, 4, 2);
       paragraph (&p, gap->explanation, BODY_SIZE, PANGO_WEIGHT_NORMAL, 0.15, 10, 4);
     }
 
