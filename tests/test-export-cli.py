@@ -327,6 +327,23 @@ def names_in(text):
     return " ".join(text.split())
 
 
+def scripts_pdf_text(out, env, first=1):
+    """The text of @out from page @first on, as a reader compares it, after
+    checking that every name of the five-script map is in it"""
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(first), out, "-"], env=env,
+                         capture_output=True, text=True).stdout
+    text = names_in(raw)
+    assert "\ufffd" not in text, text
+    for actor in read_map(SCRIPTS)["actors"]:
+        name = names_in(actor["name"])
+        # pdftotext (poppler 22.12 to 25.03 at least) reverses the two
+        # letters of the lam-alef ligature, one glyph for "\u0644\u0627",
+        # in right-to-left text; the rest of the name must be exact
+        assert name in text or name.replace("\u0644\u0627", "\u0627\u0644") in text, \
+            (name, text)
+    return text
+
+
 @test
 def pdf_names_are_text_with_noto_fonts_only(tmp):
     if need("pdftotext", "pdffonts"):
@@ -337,19 +354,7 @@ def pdf_names_are_text_with_noto_fonts_only(tmp):
     out = export_scripts(tmp, "scripts.pdf", env)
     fonts = subprocess.run(["pdffonts", out], capture_output=True, text=True).stdout
     assert "Noto" in fonts and "DejaVu" not in fonts, fonts
-    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", out, "-"], env=env,
-                         capture_output=True, text=True).stdout
-    text = names_in(raw)
-    assert "\ufffd" not in text, text
-    names = [names_in(a["name"]) for a in read_map(SCRIPTS)["actors"]]
-    for name in names:
-        if name in text:
-            continue
-        # pdftotext (poppler 22.12 to 25.03 at least) reverses the two
-        # letters of the lam-alef ligature, one glyph for "\u0644\u0627",
-        # in right-to-left text; the rest of the name must be exact
-        assert "\u0644\u0627" in name and name.replace("\u0644\u0627", "\u0627\u0644") in text, \
-            (name, text)
+    text = scripts_pdf_text(out, env)
     # no presentation forms: the letters themselves
     assert not any(0xfb50 <= ord(c) <= 0xfdff or 0xfe70 <= ord(c) <= 0xfeff for c in text), text
     assert "Names in five scripts" in text
@@ -673,14 +678,7 @@ def report_names_are_text_with_noto_fonts_only(tmp):
     if env is None:
         return NO_NOTO
     out = export_scripts(tmp, "scripts.pdf", env, "--report=")
-    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "2", out, "-"], env=env,
-                         capture_output=True, text=True).stdout
-    text = names_in(raw)
-    assert "\ufffd" not in text, text
-    for actor in read_map(SCRIPTS)["actors"]:
-        name = names_in(actor["name"])
-        # (poppler's lam-alef reversal, as for the diagram)
-        assert name in text or name.replace("\u0644\u0627", "\u0627\u0644") in text, (name, text)
+    scripts_pdf_text(out, env, first=2)
 
 
 @test
